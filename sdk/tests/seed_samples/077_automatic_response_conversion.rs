@@ -1,0 +1,16 @@
+//! seed: Error Handling / Automatic Response Conversion — HandlerError into Response via .into()
+#![allow(unused)]
+
+use rust_edge_gateway_sdk::prelude::*;
+
+fn handle(req: Request) -> Response {
+    match process(&req) {
+        Ok(data) => Response::ok(data),
+        Err(e) => e.into(), // Automatically converts to Response
+    }
+}
+
+// --- stubs for names the seed sample assumes ---
+fn process(_req: &Request) -> Result<JsonValue, HandlerError> {
+    Ok(json!({"status": "ok"}))
+}
