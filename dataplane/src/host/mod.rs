@@ -1,0 +1,22 @@
+//! The host side of the handler ABI: the [`HOST_VTABLE`] every library receives.
+//!
+//! Each function here is called from handler code, so none may unwind: a panic crossing
+//! back into the library would abort the process. Every entry catches its own panics and
+//! turns them into a fault or a log line.
+
+mod bridge;
+mod log;
+mod timer;
+
+pub use bridge::{connect_services, mark_worker_thread, ReplyTo, ServiceRequest};
+pub use log::{set_log_sink, LogSink};
+
+use rust_edge_gateway_sdk::abi::HostVTable;
+
+/// The function table passed to every handler library by `gw_init`.
+pub static HOST_VTABLE: HostVTable = HostVTable {
+    call: bridge::call,
+    call_blocking: bridge::call_blocking,
+    sleep: timer::sleep,
+    log: log::log,
+};
