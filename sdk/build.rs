@@ -26,7 +26,12 @@ fn hash_tree(h: &mut u64, dir: &Path) {
             hash_tree(h, &path);
         } else if path.extension().is_some_and(|e| e == "rs") {
             println!("cargo:rerun-if-changed={}", path.display());
-            fnv1a(h, path.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+            fnv1a(
+                h,
+                path.file_name()
+                    .map(|n| n.as_encoded_bytes())
+                    .unwrap_or_default(),
+            );
             fnv1a(h, &fs::read(&path).unwrap_or_default());
         }
     }
@@ -55,7 +60,10 @@ fn main() {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     hash_tree(&mut h, &manifest.join("src"));
     hash_tree(&mut h, &manifest.join("../sdk-macros/src"));
-    fnv1a(&mut h, &fs::read(manifest.join("Cargo.toml")).unwrap_or_default());
+    fnv1a(
+        &mut h,
+        &fs::read(manifest.join("Cargo.toml")).unwrap_or_default(),
+    );
 
     let fp = format!(
         "rega1|rustc {} ({})|llvm {}|{}|panic={}|sdk {}|alloc=forward|src {:016x}",

@@ -66,7 +66,10 @@ impl BlockingPool {
         });
         let queued = match self.tx.try_send(job) {
             Ok(()) => Ok(()),
-            Err(TrySendError::Full(_)) => Err(PoolError::Busy { threads: self.threads, queue: self.queue }),
+            Err(TrySendError::Full(_)) => Err(PoolError::Busy {
+                threads: self.threads,
+                queue: self.queue,
+            }),
             Err(TrySendError::Disconnected(_)) => Err(PoolError::Lost),
         };
         async move {

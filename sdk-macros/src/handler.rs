@@ -23,15 +23,24 @@ fn returns_plain_response(output: &ReturnType) -> bool {
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     if !attr.is_empty() {
-        return Err(syn::Error::new(Span::call_site(), "#[handler] takes no arguments"));
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "#[handler] takes no arguments",
+        ));
     }
     let func: ItemFn = syn::parse2(item)?;
     let sig = &func.sig;
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        return Err(syn::Error::new_spanned(&sig.generics, "a handler cannot be generic"));
+        return Err(syn::Error::new_spanned(
+            &sig.generics,
+            "a handler cannot be generic",
+        ));
     }
     if let Some(FnArg::Receiver(r)) = sig.inputs.first() {
-        return Err(syn::Error::new_spanned(r, "a handler is a free function, not a method"));
+        return Err(syn::Error::new_spanned(
+            r,
+            "a handler is a free function, not a method",
+        ));
     }
     let with_ctx = match sig.inputs.len() {
         2 => true,
@@ -53,7 +62,11 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         quote!(#func)
     };
 
-    let call = if with_ctx { quote!(#name(&__ctx, __req)) } else { quote!(#name(__req)) };
+    let call = if with_ctx {
+        quote!(#name(&__ctx, __req))
+    } else {
+        quote!(#name(__req))
+    };
     let entry = if is_async {
         quote! {
             #[doc(hidden)]
@@ -84,7 +97,8 @@ fn question_mark_wrapper(func: &ItemFn) -> syn::Result<TokenStream> {
     inner.sig.ident = inner_name.clone();
     inner.vis = syn::Visibility::Inherited;
     inner.attrs.retain(|a| !a.path().is_ident("doc"));
-    inner.sig.output = syn::parse_quote!(-> ::core::result::Result<#sdk::Response, #sdk::HandlerError>);
+    inner.sig.output =
+        syn::parse_quote!(-> ::core::result::Result<#sdk::Response, #sdk::HandlerError>);
     let mut body = (*func.block).clone();
     wrap_returns(&mut body);
     inner.block = Box::new(syn::parse_quote!({ ::core::result::Result::Ok(#body) }));
@@ -98,7 +112,11 @@ fn question_mark_wrapper(func: &ItemFn) -> syn::Result<TokenStream> {
             args.push(ident);
         }
     }
-    let awaited = if func.sig.asyncness.is_some() { quote!(.await) } else { quote!() };
+    let awaited = if func.sig.asyncness.is_some() {
+        quote!(.await)
+    } else {
+        quote!()
+    };
     outer.block = Box::new(syn::parse_quote!({
         match #inner_name(#(#args),*) #awaited {
             ::core::result::Result::Ok(r) => r,

@@ -10,7 +10,9 @@ impl VisitMut for WrapReturns {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         match e {
             Expr::Closure(_) | Expr::Async(_) => {}
-            Expr::Return(ExprReturn { expr: Some(inner), .. }) => {
+            Expr::Return(ExprReturn {
+                expr: Some(inner), ..
+            }) => {
                 self.visit_expr_mut(inner);
                 let value = std::mem::replace(&mut **inner, parse_quote!(()));
                 **inner = parse_quote!(::core::result::Result::Ok(#value));
@@ -41,7 +43,10 @@ mod tests {
     #[test]
     fn wraps_own_returns_only() {
         let out = rewrite("{ if a { return x; } let f = || { return y; }; let g = async { return z; }; fn h() -> u8 { return 1; } w }");
-        assert!(out.contains("return :: core :: result :: Result :: Ok (x)"), "{out}");
+        assert!(
+            out.contains("return :: core :: result :: Result :: Ok (x)"),
+            "{out}"
+        );
         assert!(out.contains("return y"), "{out}");
         assert!(out.contains("return z"), "{out}");
         assert!(out.contains("return 1"), "{out}");
@@ -50,6 +55,9 @@ mod tests {
     #[test]
     fn nested_returns_in_loops_and_matches() {
         let out = rewrite("{ loop { match v { 1 => return a, _ => break } } b }");
-        assert!(out.contains("return :: core :: result :: Result :: Ok (a)"), "{out}");
+        assert!(
+            out.contains("return :: core :: result :: Result :: Ok (a)"),
+            "{out}"
+        );
     }
 }

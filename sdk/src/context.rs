@@ -30,7 +30,9 @@ impl Context {
     }
 
     async fn resolve(&self, name: &str, kind: ServiceKind) -> Result<(), HandlerError> {
-        call(self.scope, kind, name, ServiceOp::Resolve(kind)).await.map(drop)
+        call(self.scope, kind, name, ServiceOp::Resolve(kind))
+            .await
+            .map(drop)
     }
 
     /// A SQL database (SQLite, PostgreSQL, MySQL).

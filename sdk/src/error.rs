@@ -157,11 +157,17 @@ mod tests {
     fn to_response_carries_the_display_text() {
         let r = HandlerError::ValidationError("Invalid email".into()).to_response();
         assert_eq!(r.status, 400);
-        assert_eq!(r.header("content-type").map(String::as_str), Some("application/json"));
+        assert_eq!(
+            r.header("content-type").map(String::as_str),
+            Some("application/json")
+        );
         let body: serde_json::Value =
             serde_json::from_slice(r.body.as_ref().map(|b| b.as_bytes()).unwrap_or_default())
                 .expect("json body");
-        assert_eq!(body, serde_json::json!({"error": "Validation error: Invalid email"}));
+        assert_eq!(
+            body,
+            serde_json::json!({"error": "Validation error: Invalid email"})
+        );
     }
 
     #[test]
@@ -176,9 +182,15 @@ mod tests {
         fn from_string() -> Result<(), HandlerError> {
             Err(format!("message {}", 1))?
         }
-        assert!(matches!(from_json(), Err(HandlerError::SerializationError(_))));
+        assert!(matches!(
+            from_json(),
+            Err(HandlerError::SerializationError(_))
+        ));
         assert_eq!(from_str().map_err(|e| e.status_code()), Err(500));
-        assert_eq!(from_string().map_err(|e| e.to_string()), Err("Internal error: message 1".into()));
+        assert_eq!(
+            from_string().map_err(|e| e.to_string()),
+            Err("Internal error: message 1".into())
+        );
         let resp: Response = HandlerError::NotFound.into();
         assert_eq!(resp.status, 404);
     }

@@ -55,6 +55,9 @@
 //! - `Storage::list(Some(f))` keeps records whose `status` is `f` on every backend.
 //! - A `&str` or `String` error converted by `?` is a 500 (`InternalError`).
 
+#[doc(hidden)]
+#[path = "rt.rs"]
+pub mod __rt;
 pub mod abi;
 mod body;
 pub mod compat;
@@ -65,9 +68,6 @@ mod multipart;
 pub mod prelude;
 mod request;
 mod response;
-#[doc(hidden)]
-#[path = "rt.rs"]
-pub mod __rt;
 pub mod services;
 pub mod time;
 

@@ -8,7 +8,8 @@
 macro_rules! __export_library {
     ($entry:expr) => {
         #[global_allocator]
-        static __REG_GLOBAL_ALLOC: $crate::abi::alloc::ForwardAlloc = $crate::abi::alloc::ForwardAlloc;
+        static __REG_GLOBAL_ALLOC: $crate::abi::alloc::ForwardAlloc =
+            $crate::abi::alloc::ForwardAlloc;
 
         #[doc(hidden)]
         #[unsafe(no_mangle)]
@@ -64,7 +65,10 @@ macro_rules! handler_loop_result {
 macro_rules! handler_loop_async_result {
     ($f:path) => {
         #[doc(hidden)]
-        fn __reg_async_entry(ctx: $crate::Context, req: $crate::Request) -> $crate::abi::HandlerFuture {
+        fn __reg_async_entry(
+            ctx: $crate::Context,
+            req: $crate::Request,
+        ) -> $crate::abi::HandlerFuture {
             $crate::__rt::run_async(ctx, move |_ctx| $f(req))
         }
         $crate::__export_library!($crate::abi::HandlerEntry::Async(__reg_async_entry));

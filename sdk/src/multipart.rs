@@ -74,7 +74,14 @@ async fn collect(mut mp: multer::Multipart<'static>) -> Result<MultipartData, Ha
             Some(filename) => {
                 let content_type =
                     content_type.unwrap_or_else(|| "application/octet-stream".to_string());
-                out.files.insert(name, MultipartFile { filename, content_type, data });
+                out.files.insert(
+                    name,
+                    MultipartFile {
+                        filename,
+                        content_type,
+                        data,
+                    },
+                );
             }
             None => {
                 let text = String::from_utf8(data).map_err(|_| {
@@ -104,7 +111,12 @@ mod tests {
 
     fn body(boundary: &str) -> Vec<u8> {
         let mut b = Vec::new();
-        b.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nHello\r\n").as_bytes());
+        b.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nHello\r\n"
+            )
+            .as_bytes(),
+        );
         b.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"a.bin\"\r\nContent-Type: application/x-bin\r\n\r\n").as_bytes());
         b.extend_from_slice(&[0, 1, 2, 255, 13, 10, 0]);
         b.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
@@ -115,7 +127,10 @@ mod tests {
     fn parses_fields_and_binary_files() {
         let ct = "multipart/form-data; boundary=XyZ";
         let mp = MultipartData::parse(ct, &body("XyZ")).expect("parse");
-        assert_eq!(mp.require_field("title").ok().map(String::as_str), Some("Hello"));
+        assert_eq!(
+            mp.require_field("title").ok().map(String::as_str),
+            Some("Hello")
+        );
         let f = mp.require_file("upload").expect("file");
         assert_eq!(f.filename, "a.bin");
         assert_eq!(f.content_type, "application/x-bin");

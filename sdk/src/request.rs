@@ -59,7 +59,9 @@ impl Request {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, HandlerError> {
         let bytes = self.body.as_ref().map(Body::as_bytes).unwrap_or_default();
         if bytes.is_empty() {
-            return Err(HandlerError::BadRequest("Request body is empty; expected JSON".into()));
+            return Err(HandlerError::BadRequest(
+                "Request body is empty; expected JSON".into(),
+            ));
         }
         serde_json::from_slice(bytes)
             .map_err(|e| HandlerError::BadRequest(format!("Invalid JSON body: {e}")))
@@ -135,7 +137,10 @@ impl Request {
 
     /// A copy of the raw body bytes (empty when there is no body).
     pub fn body_bytes(&self) -> Vec<u8> {
-        self.body.as_ref().map(|b| b.as_bytes().to_vec()).unwrap_or_default()
+        self.body
+            .as_ref()
+            .map(|b| b.as_bytes().to_vec())
+            .unwrap_or_default()
     }
 
     /// Parses a `multipart/form-data` body into text fields and files.
@@ -143,7 +148,10 @@ impl Request {
         let ct = self
             .content_type()
             .ok_or_else(|| HandlerError::BadRequest("Missing Content-Type header".into()))?;
-        MultipartData::parse(ct, self.body.as_ref().map(Body::as_bytes).unwrap_or_default())
+        MultipartData::parse(
+            ct,
+            self.body.as_ref().map(Body::as_bytes).unwrap_or_default(),
+        )
     }
 }
 
@@ -159,7 +167,10 @@ mod tests {
             body: Some(Body::from(r#"{"name":"Ada","age":36}"#)),
             ..Default::default()
         };
-        r.headers.insert("content-type".into(), "application/json; charset=utf-8".into());
+        r.headers.insert(
+            "content-type".into(),
+            "application/json; charset=utf-8".into(),
+        );
         r.headers.insert("authorization".into(), "Bearer t".into());
         r.query.insert("page".into(), "2".into());
         r.query.insert("flag".into(), "yes".into());
@@ -176,7 +187,13 @@ mod tests {
     #[test]
     fn json_parses_and_reports_bad_request() {
         let r = req();
-        assert_eq!(r.json::<User>().ok(), Some(User { name: "Ada".into(), age: 36 }));
+        assert_eq!(
+            r.json::<User>().ok(),
+            Some(User {
+                name: "Ada".into(),
+                age: 36
+            })
+        );
         let mut bad = req();
         bad.body = Some(Body::from("{nope"));
         let err = bad.json::<User>().err();
@@ -219,7 +236,8 @@ mod tests {
     #[test]
     fn plus_json_and_case_in_content_type() {
         let mut r = req();
-        r.headers.insert("content-type".into(), "Application/Problem+JSON".into());
+        r.headers
+            .insert("content-type".into(), "Application/Problem+JSON".into());
         assert!(r.is_json());
         r.headers.insert("content-type".into(), "text/plain".into());
         assert!(!r.is_json());

@@ -27,13 +27,21 @@ pub struct Response {
 impl Response {
     /// A response with just a status code and no body.
     pub fn new(status: u16) -> Self {
-        Response { status, headers: HashMap::new(), body: None }
+        Response {
+            status,
+            headers: HashMap::new(),
+            body: None,
+        }
     }
 
     fn with_content(status: u16, content_type: &str, body: Vec<u8>) -> Self {
         let mut headers = HashMap::with_capacity(2);
         headers.insert("content-type".to_string(), content_type.to_string());
-        Response { status, headers, body: Some(Body::from(body)) }
+        Response {
+            status,
+            headers,
+            body: Some(Body::from(body)),
+        }
     }
 
     /// A JSON response with a custom status. A value that cannot be serialized gives a 500
@@ -84,7 +92,8 @@ impl Response {
     /// A binary response (files, images) with the given content type.
     pub fn binary(status: u16, data: impl AsRef<[u8]>, content_type: impl Into<String>) -> Self {
         let mut r = Self::new(status);
-        r.headers.insert("content-type".to_string(), content_type.into());
+        r.headers
+            .insert("content-type".to_string(), content_type.into());
         r.body = Some(Body::from(data.as_ref()));
         r
     }
@@ -170,7 +179,10 @@ impl Response {
         if max_age_seconds == 0 {
             self.with_header("cache-control", "no-cache, no-store, must-revalidate")
         } else {
-            self.with_header("cache-control", format!("public, max-age={max_age_seconds}"))
+            self.with_header(
+                "cache-control",
+                format!("public, max-age={max_age_seconds}"),
+            )
         }
     }
 
@@ -213,7 +225,11 @@ mod tests {
             (Response::json(418, json!({})), 418, Some(JSON)),
             (Response::text(200, "hi"), 200, Some(TEXT)),
             (Response::html(200, "<p>"), 200, Some(HTML)),
-            (Response::binary(200, [0u8, 255], "image/png"), 200, Some("image/png")),
+            (
+                Response::binary(200, [0u8, 255], "image/png"),
+                200,
+                Some("image/png"),
+            ),
             (Response::new(301), 301, None),
             (Response::bad_request("m"), 400, Some(JSON)),
             (Response::unauthorized("m"), 401, Some(JSON)),
@@ -233,10 +249,19 @@ mod tests {
     #[test]
     fn bodies() {
         assert_eq!(body_json(&Response::ok(json!({"a": 1}))), json!({"a": 1}));
-        assert_eq!(body_json(&Response::not_found()), json!({"error": "Not found"}));
-        assert_eq!(body_json(&Response::conflict("dup")), json!({"error": "dup"}));
+        assert_eq!(
+            body_json(&Response::not_found()),
+            json!({"error": "Not found"})
+        );
+        assert_eq!(
+            body_json(&Response::conflict("dup")),
+            json!({"error": "dup"})
+        );
         assert_eq!(Response::text(200, "hi").body_bytes(), b"hi");
-        assert_eq!(Response::binary(200, [0u8, 255, 1], "x/y").body_bytes(), &[0, 255, 1]);
+        assert_eq!(
+            Response::binary(200, [0u8, 255, 1], "x/y").body_bytes(),
+            &[0, 255, 1]
+        );
         assert!(Response::no_content().body.is_none());
         let r = Response::redirect(302, "/new");
         assert_eq!(r.header("Location").map(String::as_str), Some("/new"));
@@ -247,21 +272,30 @@ mod tests {
         let r = Response::text(200, "<p>").with_header("Content-Type", "text/html");
         assert_eq!(ct(&r), Some("text/html"));
         assert_eq!(r.headers.len(), 1);
-        let r = Response::new(200).with_header("X-A", "1").with_header("x-a", "2");
+        let r = Response::new(200)
+            .with_header("X-A", "1")
+            .with_header("x-a", "2");
         assert_eq!(r.header("X-A").map(String::as_str), Some("2"));
     }
 
     #[test]
     fn cors_and_cache() {
-        let r = Response::ok(json!({})).with_cors("https://app.example").with_cache(3600);
+        let r = Response::ok(json!({}))
+            .with_cors("https://app.example")
+            .with_cache(3600);
         assert_eq!(
             r.header("access-control-allow-origin").map(String::as_str),
             Some("https://app.example")
         );
         assert!(r.header("access-control-allow-methods").is_some());
-        assert_eq!(r.header("cache-control").map(String::as_str), Some("public, max-age=3600"));
+        assert_eq!(
+            r.header("cache-control").map(String::as_str),
+            Some("public, max-age=3600")
+        );
         let r = Response::ok(json!({})).with_cache(0);
-        assert!(r.header("cache-control").is_some_and(|v| v.contains("no-store")));
+        assert!(r
+            .header("cache-control")
+            .is_some_and(|v| v.contains("no-store")));
     }
 
     #[test]
@@ -270,6 +304,8 @@ mod tests {
         map.insert(vec![1u8], 1); // non-string keys cannot be JSON object keys
         let r = Response::ok(map);
         assert_eq!(r.status, 500);
-        assert!(body_json(&r)["error"].as_str().is_some_and(|e| e.contains("Serialization")));
+        assert!(body_json(&r)["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Serialization")));
     }
 }

@@ -32,7 +32,10 @@ thread_local! {
 /// The library has its own copy of std, hence its own panic hook: the gateway's hook never
 /// sees a handler's panics, so this one forwards them to the host log.
 pub fn init(host: &'static HostVTable, library_id: u64) {
-    HOST.store(host as *const HostVTable as *mut HostVTable, Ordering::Release);
+    HOST.store(
+        host as *const HostVTable as *mut HostVTable,
+        Ordering::Release,
+    );
     LIBRARY_ID.store(library_id, Ordering::Release);
     std::panic::set_hook(Box::new(|info| {
         PANICS.fetch_add(1, Ordering::Relaxed);
@@ -40,7 +43,10 @@ pub fn init(host: &'static HostVTable, library_id: u64) {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        let msg = format!("handler panicked{location}: {}", payload_text(info.payload()));
+        let msg = format!(
+            "handler panicked{location}: {}",
+            payload_text(info.payload())
+        );
         log(LogLevel::Panic, &msg);
     }));
 }
@@ -94,7 +100,10 @@ fn payload_text(p: &(dyn Any + Send)) -> &str {
 /// Turns a caught panic into a 500. The payload was allocated by this library's std and is
 /// dropped here too (a panicking payload destructor is contained as well).
 fn panic_response(stage: &str, payload: Box<dyn Any + Send>) -> Response {
-    let text = format!("handler panicked during {stage}: {}", payload_text(&*payload));
+    let text = format!(
+        "handler panicked during {stage}: {}",
+        payload_text(&*payload)
+    );
     if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
         std::mem::forget(again);
     }
@@ -142,7 +151,9 @@ where
         // SAFETY: `inner` is structurally pinned: it is never moved out of `self`.
         let this = unsafe { self.get_unchecked_mut() };
         if this.done {
-            return Poll::Ready(Response::internal_error("handler future polled after completion"));
+            return Poll::Ready(Response::internal_error(
+                "handler future polled after completion",
+            ));
         }
         let _scope = ScopeGuard::enter(this.scope);
         // SAFETY: see above; `inner` stays in place until dropped in `Drop`.
@@ -188,14 +199,21 @@ where
     let scope = ctx.scope();
     let _scope = ScopeGuard::enter(scope);
     match catch_unwind(AssertUnwindSafe(move || make(ctx))) {
-        Ok(fut) => Box::pin(Guarded { inner: ManuallyDrop::new(fut), scope, done: false }),
+        Ok(fut) => Box::pin(Guarded {
+            inner: ManuallyDrop::new(fut),
+            scope,
+            done: false,
+        }),
         Err(p) => Box::pin(std::future::ready(panic_response("call", p))),
     }
 }
 
 /// Entry of a blocking handler: runs it to completion under `catch_unwind`, with the call
 /// scope installed for the synchronous service API.
-pub fn run_blocking<R: IntoHandlerResponse>(ctx: Context, f: impl FnOnce(Context) -> R) -> Response {
+pub fn run_blocking<R: IntoHandlerResponse>(
+    ctx: Context,
+    f: impl FnOnce(Context) -> R,
+) -> Response {
     let _scope = ScopeGuard::enter(ctx.scope());
     match catch_unwind(AssertUnwindSafe(move || f(ctx).into_handler_response())) {
         Ok(r) => r,

@@ -24,7 +24,10 @@ pub async fn sleep(duration: Duration) {
 
 /// Runs `fut`, giving up with `ServiceUnavailable` after `limit`.
 pub async fn timeout<F: Future>(limit: Duration, fut: F) -> Result<F::Output, HandlerError> {
-    let race = Race { fut: Box::pin(fut), timer: Box::pin(sleep(limit)) };
+    let race = Race {
+        fut: Box::pin(fut),
+        timer: Box::pin(sleep(limit)),
+    };
     race.await.ok_or_else(|| {
         HandlerError::ServiceUnavailable(format!("timed out after {} ms", limit.as_millis()))
     })

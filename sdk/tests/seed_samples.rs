@@ -45,14 +45,23 @@ fn extra_deps(source: &str) -> String {
 #[test]
 fn every_seed_sample_compiles() {
     let files = samples();
-    assert!(files.len() >= 100, "expected the seed's samples, found {}", files.len());
+    assert!(
+        files.len() >= 100,
+        "expected the seed's samples, found {}",
+        files.len()
+    );
     let root = target_dir().join("seed-samples");
     let _ = std::fs::remove_dir_all(root.join("crates"));
-    let sdk = Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().expect("sdk dir");
+    let sdk = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .canonicalize()
+        .expect("sdk dir");
 
     let mut members = String::new();
     for file in &files {
-        let stem = file.file_stem().and_then(|s| s.to_str()).expect("utf-8 name");
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("utf-8 name");
         let name = format!("sample_{stem}");
         let dir = root.join("crates").join(&name);
         std::fs::create_dir_all(dir.join("src")).expect("mkdir");
@@ -77,7 +86,13 @@ fn every_seed_sample_compiles() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .current_dir(&root)
-        .args(["check", "--workspace", "--quiet", "--message-format", "short"])
+        .args([
+            "check",
+            "--workspace",
+            "--quiet",
+            "--message-format",
+            "short",
+        ])
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env_remove("RUSTFLAGS")
         .output()

@@ -12,7 +12,9 @@ use std::sync::OnceLock;
 
 use crossbeam_channel::{Sender, TrySendError};
 use futures_channel::oneshot;
-use rust_edge_gateway_sdk::abi::host::{FaultKind, HostFuture, ServiceCall, ServiceFault, ServiceResult};
+use rust_edge_gateway_sdk::abi::host::{
+    FaultKind, HostFuture, ServiceCall, ServiceFault, ServiceResult,
+};
 
 /// Where a reply goes.
 #[derive(Debug)]
@@ -65,7 +67,10 @@ pub fn mark_worker_thread() {
 }
 
 fn fault(kind: FaultKind, message: impl Into<String>) -> ServiceFault {
-    ServiceFault { kind, message: message.into() }
+    ServiceFault {
+        kind,
+        message: message.into(),
+    }
 }
 
 fn not_connected() -> ServiceFault {
@@ -79,13 +84,22 @@ fn submit(scope: u64, call: ServiceCall, reply: ReplyTo) -> Result<(), ServiceFa
     let tx = SERVICES.get().ok_or_else(not_connected)?;
     match tx.try_send(ServiceRequest { scope, call, reply }) {
         Ok(()) => Ok(()),
-        Err(TrySendError::Full(_)) => Err(fault(FaultKind::Unavailable, "service queue is full (backpressure); retry later")),
-        Err(TrySendError::Disconnected(_)) => Err(fault(FaultKind::Unavailable, "service actors have shut down")),
+        Err(TrySendError::Full(_)) => Err(fault(
+            FaultKind::Unavailable,
+            "service queue is full (backpressure); retry later",
+        )),
+        Err(TrySendError::Disconnected(_)) => Err(fault(
+            FaultKind::Unavailable,
+            "service actors have shut down",
+        )),
     }
 }
 
 fn lost() -> ServiceFault {
-    fault(FaultKind::Unavailable, "the service actor dropped the call without answering")
+    fault(
+        FaultKind::Unavailable,
+        "the service actor dropped the call without answering",
+    )
 }
 
 /// `HostVTable::call`.
@@ -97,7 +111,10 @@ pub(super) fn call(scope: u64, call: ServiceCall) -> HostFuture<ServiceResult> {
     match started {
         Ok(Ok(rx)) => Box::pin(async move { rx.await.unwrap_or_else(|_| Err(lost())) }),
         Ok(Err(f)) => Box::pin(ready(Err(f))),
-        Err(_) => Box::pin(ready(Err(fault(FaultKind::Internal, "gateway error while sending a service call")))),
+        Err(_) => Box::pin(ready(Err(fault(
+            FaultKind::Internal,
+            "gateway error while sending a service call",
+        )))),
     }
 }
 
@@ -114,5 +131,10 @@ pub(super) fn call_blocking(scope: u64, call: ServiceCall) -> ServiceResult {
         submit(scope, call, ReplyTo::Blocking(tx))?;
         rx.recv().unwrap_or_else(|_| Err(lost()))
     }))
-    .unwrap_or_else(|_| Err(fault(FaultKind::Internal, "gateway error during a service call")))
+    .unwrap_or_else(|_| {
+        Err(fault(
+            FaultKind::Internal,
+            "gateway error during a service call",
+        ))
+    })
 }

@@ -20,7 +20,9 @@ pub fn set_log_sink(sink: LogSink) -> bool {
 pub(super) fn log(library: u64, level: LogLevel, msg: &str) {
     let _ = catch_unwind(AssertUnwindSafe(|| {
         match level {
-            LogLevel::Panic | LogLevel::Error => tracing::error!(target: "handler", library, "{msg}"),
+            LogLevel::Panic | LogLevel::Error => {
+                tracing::error!(target: "handler", library, "{msg}")
+            }
             LogLevel::Warn => tracing::warn!(target: "handler", library, "{msg}"),
             LogLevel::Info => tracing::info!(target: "handler", library, "{msg}"),
         }

@@ -54,7 +54,10 @@ impl HandlerLibrary {
     /// Starts an async handler; `None` for a blocking one.
     pub fn call_async(self: &Arc<Self>, ctx: Context, req: Request) -> Option<LibraryFuture> {
         match self.entry() {
-            HandlerEntry::Async(f) => Some(LibraryFuture { fut: f(ctx, req), _lib: Arc::clone(self) }),
+            HandlerEntry::Async(f) => Some(LibraryFuture {
+                fut: f(ctx, req),
+                _lib: Arc::clone(self),
+            }),
             HandlerEntry::Blocking(_) => None,
         }
     }
@@ -69,9 +72,20 @@ impl HandlerLibrary {
 
     /// Runs the handler the way its kind requires: async ones are awaited here, blocking
     /// ones on `pool`. Never fails: a panic or a lost pool thread becomes a 500.
-    pub async fn invoke(self: &Arc<Self>, ctx: Context, req: Request, pool: &BlockingPool) -> Response {
+    pub async fn invoke(
+        self: &Arc<Self>,
+        ctx: Context,
+        req: Request,
+        pool: &BlockingPool,
+    ) -> Response {
         match self.entry() {
-            HandlerEntry::Async(f) => LibraryFuture { fut: f(ctx, req), _lib: Arc::clone(self) }.await,
+            HandlerEntry::Async(f) => {
+                LibraryFuture {
+                    fut: f(ctx, req),
+                    _lib: Arc::clone(self),
+                }
+                .await
+            }
             HandlerEntry::Blocking(f) => {
                 let lib = Arc::clone(self);
                 let job = move || {
@@ -81,7 +95,9 @@ impl HandlerLibrary {
                 };
                 match pool.run(job).await {
                     Ok(resp) => resp,
-                    Err(e) => Response::internal_error(format!("blocking handler did not complete: {e}")),
+                    Err(e) => {
+                        Response::internal_error(format!("blocking handler did not complete: {e}"))
+                    }
                 }
             }
         }

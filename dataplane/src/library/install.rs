@@ -22,7 +22,11 @@ fn sha256_hex(path: &Path) -> io::Result<String> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Installs `built` into `dir` as `libhandler-<sha256>.so` and returns that path.
@@ -31,7 +35,10 @@ fn sha256_hex(path: &Path) -> io::Result<String> {
 /// sees a half-written file and an installed file is never rewritten. Installing the same
 /// bytes twice returns the existing path.
 pub fn install(built: &Path, dir: &Path) -> Result<PathBuf, LoadError> {
-    let err = |source| LoadError::Install { path: built.to_path_buf(), source };
+    let err = |source| LoadError::Install {
+        path: built.to_path_buf(),
+        source,
+    };
     fs::create_dir_all(dir).map_err(err)?;
     let hash = sha256_hex(built).map_err(err)?;
     let target = dir.join(format!("libhandler-{}.so", &hash[..32]));
@@ -39,7 +46,11 @@ pub fn install(built: &Path, dir: &Path) -> Result<PathBuf, LoadError> {
         return Ok(target);
     }
     let seq = TMP_SEQ.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".install-{}-{}-{seq}.tmp", &hash[..16], std::process::id()));
+    let tmp = dir.join(format!(
+        ".install-{}-{}-{seq}.tmp",
+        &hash[..16],
+        std::process::id()
+    ));
     fs::copy(built, &tmp).map_err(err)?;
     fs::rename(&tmp, &target).map_err(|e| {
         let _ = fs::remove_file(&tmp);

@@ -41,13 +41,19 @@ impl HandlerLibrary {
     /// and reads its entry point. `id` is reported back by the library with its log lines
     /// and panics.
     pub fn load(path: &Path, host: &'static HostVTable, id: u64) -> Result<Self, LoadError> {
-        let open_err = |source| LoadError::Open { path: path.to_path_buf(), source };
+        let open_err = |source| LoadError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
         // SAFETY: opening a library runs its initialisers; handler libraries built with the
         // SDK have none beyond std's. RTLD_NOW surfaces unresolved symbols here, not later.
         let lib: Library = unsafe { UnixLibrary::open(Some(path), RTLD_NOW | RTLD_LOCAL) }
             .map_err(open_err)?
             .into();
-        let missing = |symbol: &'static str| LoadError::NotAHandler { path: path.to_path_buf(), symbol };
+        let missing = |symbol: &'static str| LoadError::NotAHandler {
+            path: path.to_path_buf(),
+            symbol,
+        };
 
         // 1. The fingerprint, through the C ABI, before any Rust-ABI symbol is touched.
         // SAFETY: the symbol type is the documented C signature; it only returns a pointer to
@@ -78,14 +84,21 @@ impl HandlerLibrary {
                 .get::<InitAllocFn>(abi::SYMBOL_INIT_ALLOC)
                 .map_err(|_| missing("gw_init_alloc"))?;
             init_alloc(&HOST_ALLOC);
-            let init = lib.get::<InitFn>(abi::SYMBOL_INIT).map_err(|_| missing("gw_init"))?;
+            let init = lib
+                .get::<InitFn>(abi::SYMBOL_INIT)
+                .map_err(|_| missing("gw_init"))?;
             init(host, id);
             let entry = lib
                 .get::<*const HandlerEntry>(abi::SYMBOL_ENTRY)
                 .map_err(|_| missing("handler_entry"))?;
             **entry
         };
-        Ok(HandlerLibrary { entry, id, path: path.to_path_buf(), _lib: lib })
+        Ok(HandlerLibrary {
+            entry,
+            id,
+            path: path.to_path_buf(),
+            _lib: lib,
+        })
     }
 
     /// The library's entry point.

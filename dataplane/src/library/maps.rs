@@ -11,5 +11,7 @@ pub fn mapped_copies(path: &Path) -> usize {
         return 0;
     };
     let needle = path.to_string_lossy();
-    maps.lines().filter(|l| l.ends_with(needle.as_ref()) || l.contains(&format!("{needle} (deleted)"))).count()
+    maps.lines()
+        .filter(|l| l.ends_with(needle.as_ref()) || l.contains(&format!("{needle} (deleted)")))
+        .count()
 }

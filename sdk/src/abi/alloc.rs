@@ -55,7 +55,10 @@ static LIBRARY_ALLOC: AtomicPtr<AllocVTable> = AtomicPtr::new(std::ptr::null_mut
 /// Library side of `gw_init_alloc`: remember the host allocator.
 #[doc(hidden)]
 pub fn install(vt: &'static AllocVTable) {
-    LIBRARY_ALLOC.store(vt as *const AllocVTable as *mut AllocVTable, Ordering::Release);
+    LIBRARY_ALLOC.store(
+        vt as *const AllocVTable as *mut AllocVTable,
+        Ordering::Release,
+    );
 }
 
 #[cold]

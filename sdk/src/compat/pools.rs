@@ -7,7 +7,9 @@ use crate::services::{call_blocking, rows_to_json, Row, SqlParam};
 use crate::HandlerError;
 
 fn unexpected(name: &str, what: &str, got: &ServiceValue) -> HandlerError {
-    HandlerError::IpcError(format!("service '{name}' answered {got:?} where {what} was expected"))
+    HandlerError::IpcError(format!(
+        "service '{name}' answered {got:?} where {what} was expected"
+    ))
 }
 
 fn sql_values(params: &[&dyn SqlParam]) -> Vec<crate::abi::host::SqlValue> {
@@ -31,14 +33,22 @@ pub struct DbPool {
 impl DbPool {
     /// Runs a query and returns its rows. Placeholders are `?` or `$1`.
     pub fn query(&self, sql: &str, params: &[&dyn SqlParam]) -> Result<DbResult, HandlerError> {
-        let op = ServiceOp::DbQuery { sql: sql.to_string(), params: sql_values(params) };
+        let op = ServiceOp::DbQuery {
+            sql: sql.to_string(),
+            params: sql_values(params),
+        };
         let value = call_blocking(ServiceKind::Database, &self.pool_id, op)?;
-        Ok(DbResult { rows: rows_to_json(&self.pool_id, value)? })
+        Ok(DbResult {
+            rows: rows_to_json(&self.pool_id, value)?,
+        })
     }
 
     /// Runs a statement and returns the number of affected rows.
     pub fn execute(&self, sql: &str, params: &[&dyn SqlParam]) -> Result<u64, HandlerError> {
-        let op = ServiceOp::DbExecute { sql: sql.to_string(), params: sql_values(params) };
+        let op = ServiceOp::DbExecute {
+            sql: sql.to_string(),
+            params: sql_values(params),
+        };
         match call_blocking(ServiceKind::Database, &self.pool_id, op)? {
             ServiceValue::Int(n) => Ok(u64::try_from(n).unwrap_or(0)),
             other => Err(unexpected(&self.pool_id, "a row count", &other)),
@@ -56,7 +66,11 @@ pub struct RedisPool {
 impl RedisPool {
     /// The value of a key, `None` when absent.
     pub fn get(&self, key: &str) -> Result<Option<String>, HandlerError> {
-        match call_blocking(ServiceKind::Cache, &self.pool_id, ServiceOp::CacheGet { key: key.into() })? {
+        match call_blocking(
+            ServiceKind::Cache,
+            &self.pool_id,
+            ServiceOp::CacheGet { key: key.into() },
+        )? {
             ServiceValue::Text(s) => Ok(Some(s)),
             ServiceValue::Unit => Ok(None),
             other => Err(unexpected(&self.pool_id, "text", &other)),
@@ -65,19 +79,31 @@ impl RedisPool {
 
     /// Sets a key without expiry.
     pub fn set(&self, key: &str, value: &str) -> Result<(), HandlerError> {
-        let op = ServiceOp::CacheSet { key: key.into(), value: value.into(), ttl_secs: None };
+        let op = ServiceOp::CacheSet {
+            key: key.into(),
+            value: value.into(),
+            ttl_secs: None,
+        };
         call_blocking(ServiceKind::Cache, &self.pool_id, op).map(drop)
     }
 
     /// Sets a key that expires after `ttl_secs` seconds.
     pub fn setex(&self, key: &str, value: &str, ttl_secs: u64) -> Result<(), HandlerError> {
-        let op = ServiceOp::CacheSet { key: key.into(), value: value.into(), ttl_secs: Some(ttl_secs) };
+        let op = ServiceOp::CacheSet {
+            key: key.into(),
+            value: value.into(),
+            ttl_secs: Some(ttl_secs),
+        };
         call_blocking(ServiceKind::Cache, &self.pool_id, op).map(drop)
     }
 
     /// Deletes a key; whether it existed.
     pub fn del(&self, key: &str) -> Result<bool, HandlerError> {
-        match call_blocking(ServiceKind::Cache, &self.pool_id, ServiceOp::CacheDelete { key: key.into() })? {
+        match call_blocking(
+            ServiceKind::Cache,
+            &self.pool_id,
+            ServiceOp::CacheDelete { key: key.into() },
+        )? {
             ServiceValue::Bool(b) => Ok(b),
             other => Err(unexpected(&self.pool_id, "a boolean", &other)),
         }
@@ -94,13 +120,20 @@ pub struct FtpPool {
 impl FtpPool {
     /// Uploads a file.
     pub fn put(&self, path: &str, data: &[u8]) -> Result<(), HandlerError> {
-        let op = ServiceOp::FilePut { path: path.into(), data: data.to_vec() };
+        let op = ServiceOp::FilePut {
+            path: path.into(),
+            data: data.to_vec(),
+        };
         call_blocking(ServiceKind::FileTransfer, &self.pool_id, op).map(drop)
     }
 
     /// Downloads a file.
     pub fn get(&self, path: &str) -> Result<Vec<u8>, HandlerError> {
-        match call_blocking(ServiceKind::FileTransfer, &self.pool_id, ServiceOp::FileGet { path: path.into() })? {
+        match call_blocking(
+            ServiceKind::FileTransfer,
+            &self.pool_id,
+            ServiceOp::FileGet { path: path.into() },
+        )? {
             ServiceValue::Bytes(b) => Ok(b),
             other => Err(unexpected(&self.pool_id, "bytes", &other)),
         }
@@ -108,7 +141,11 @@ impl FtpPool {
 
     /// Lists a directory.
     pub fn list(&self, dir: &str) -> Result<Vec<String>, HandlerError> {
-        match call_blocking(ServiceKind::FileTransfer, &self.pool_id, ServiceOp::FileList { dir: dir.into() })? {
+        match call_blocking(
+            ServiceKind::FileTransfer,
+            &self.pool_id,
+            ServiceOp::FileList { dir: dir.into() },
+        )? {
             ServiceValue::Names(n) => Ok(n),
             other => Err(unexpected(&self.pool_id, "a listing", &other)),
         }
@@ -144,7 +181,16 @@ impl EmailPool {
     }
 
     /// Sends a plain-text mail from another sender.
-    pub fn send_from(&self, from: &str, from_name: &str, to: &str, subject: &str, body: &str) -> Result<(), HandlerError> {
-        self.send_mail(crate::services::mail_from(from, from_name, to, subject, body))
+    pub fn send_from(
+        &self,
+        from: &str,
+        from_name: &str,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<(), HandlerError> {
+        self.send_mail(crate::services::mail_from(
+            from, from_name, to, subject, body,
+        ))
     }
 }

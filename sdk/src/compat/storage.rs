@@ -31,7 +31,9 @@ pub struct Storage {
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -39,7 +41,9 @@ fn checked_identifier(s: &str) -> Result<&str, HandlerError> {
     if is_identifier(s) {
         Ok(s)
     } else {
-        Err(HandlerError::BadRequest(format!("'{s}' is not a valid SQL identifier")))
+        Err(HandlerError::BadRequest(format!(
+            "'{s}' is not a valid SQL identifier"
+        )))
     }
 }
 
@@ -52,7 +56,9 @@ fn checked_id(id: &str) -> Result<&str, HandlerError> {
     if ok {
         Ok(id)
     } else {
-        Err(HandlerError::BadRequest(format!("invalid record id: {id:?}")))
+        Err(HandlerError::BadRequest(format!(
+            "invalid record id: {id:?}"
+        )))
     }
 }
 
@@ -86,17 +92,32 @@ fn matches_filter(record: &JsonValue, filter: Option<&str>) -> bool {
 impl Storage {
     /// Records as rows of `table_name` in a SQL database service.
     pub fn database(pool_id: &str, table_name: &str) -> Self {
-        Storage { pool_id: pool_id.into(), backend: Backend::Database { table: table_name.into() } }
+        Storage {
+            pool_id: pool_id.into(),
+            backend: Backend::Database {
+                table: table_name.into(),
+            },
+        }
     }
 
     /// Records as `{base_path}/{id}.json` objects in a MinIO/S3 service.
     pub fn object_storage(pool_id: &str, base_path: &str) -> Self {
-        Storage { pool_id: pool_id.into(), backend: Backend::Object { base: base_path.into() } }
+        Storage {
+            pool_id: pool_id.into(),
+            backend: Backend::Object {
+                base: base_path.into(),
+            },
+        }
     }
 
     /// Records as `{base_path}/{id}.json` files on an FTP/FTPS/SFTP service.
     pub fn file_storage(pool_id: &str, base_path: &str) -> Self {
-        Storage { pool_id: pool_id.into(), backend: Backend::File { base: base_path.into() } }
+        Storage {
+            pool_id: pool_id.into(),
+            backend: Backend::File {
+                base: base_path.into(),
+            },
+        }
     }
 
     fn doc_path(base: &str, id: &str) -> String {
@@ -114,24 +135,39 @@ impl Storage {
 
     fn sql_rows(&self, sql: String, params: Vec<SqlValue>) -> Result<Vec<JsonValue>, HandlerError> {
         let rows = rows_to_json(&self.pool_id, self.db(ServiceOp::DbQuery { sql, params })?)?;
-        Ok(rows.into_iter().map(|r| revive(JsonValue::Object(r))).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| revive(JsonValue::Object(r)))
+            .collect())
     }
 
     fn sql_count(&self, sql: String, params: Vec<SqlValue>) -> Result<u64, HandlerError> {
         match self.db(ServiceOp::DbExecute { sql, params })? {
             ServiceValue::Int(n) => Ok(u64::try_from(n).unwrap_or(0)),
-            other => Err(HandlerError::IpcError(format!("unexpected reply {other:?}"))),
+            other => Err(HandlerError::IpcError(format!(
+                "unexpected reply {other:?}"
+            ))),
         }
     }
 
     fn fetch_doc(&self, path: String) -> Result<Option<JsonValue>, HandlerError> {
         let reply = match &self.backend {
-            Backend::Object { .. } => call_blocking(ServiceKind::ObjectStorage, &self.pool_id, ServiceOp::ObjectGet { key: path }),
-            _ => call_blocking(ServiceKind::FileTransfer, &self.pool_id, ServiceOp::FileGet { path }),
+            Backend::Object { .. } => call_blocking(
+                ServiceKind::ObjectStorage,
+                &self.pool_id,
+                ServiceOp::ObjectGet { key: path },
+            ),
+            _ => call_blocking(
+                ServiceKind::FileTransfer,
+                &self.pool_id,
+                ServiceOp::FileGet { path },
+            ),
         };
         let bytes = match reply {
             Ok(ServiceValue::Bytes(b)) => b,
-            Ok(_) | Err(HandlerError::NotFoundMessage(_)) | Err(HandlerError::NotFound) => return Ok(None),
+            Ok(_) | Err(HandlerError::NotFoundMessage(_)) | Err(HandlerError::NotFound) => {
+                return Ok(None)
+            }
             Err(e) => return Err(e),
         };
         serde_json::from_slice(&bytes)
@@ -143,10 +179,19 @@ impl Storage {
         let data = serde_json::to_vec(record)?;
         match &self.backend {
             Backend::Object { .. } => {
-                let op = ServiceOp::ObjectPut { key: path, data, content_type: Some("application/json".into()) };
+                let op = ServiceOp::ObjectPut {
+                    key: path,
+                    data,
+                    content_type: Some("application/json".into()),
+                };
                 call_blocking(ServiceKind::ObjectStorage, &self.pool_id, op).map(drop)
             }
-            _ => call_blocking(ServiceKind::FileTransfer, &self.pool_id, ServiceOp::FilePut { path, data }).map(drop),
+            _ => call_blocking(
+                ServiceKind::FileTransfer,
+                &self.pool_id,
+                ServiceOp::FilePut { path, data },
+            )
+            .map(drop),
         }
     }
 
@@ -156,9 +201,14 @@ impl Storage {
         match &self.backend {
             Backend::Database { table } => {
                 let sql = format!("SELECT * FROM {} WHERE id = ?", checked_identifier(table)?);
-                Ok(self.sql_rows(sql, vec![SqlValue::Text(id.into())])?.into_iter().next())
+                Ok(self
+                    .sql_rows(sql, vec![SqlValue::Text(id.into())])?
+                    .into_iter()
+                    .next())
             }
-            Backend::Object { base } | Backend::File { base } => self.fetch_doc(Self::doc_path(base, id)),
+            Backend::Object { base } | Backend::File { base } => {
+                self.fetch_doc(Self::doc_path(base, id))
+            }
         }
     }
 
@@ -168,23 +218,44 @@ impl Storage {
             Backend::Database { table } => {
                 let table = checked_identifier(table)?;
                 match filter {
-                    Some(f) => self.sql_rows(format!("SELECT * FROM {table} WHERE status = ?"), vec![SqlValue::Text(f.into())]),
+                    Some(f) => self.sql_rows(
+                        format!("SELECT * FROM {table} WHERE status = ?"),
+                        vec![SqlValue::Text(f.into())],
+                    ),
                     None => self.sql_rows(format!("SELECT * FROM {table}"), Vec::new()),
                 }
             }
             Backend::Object { base } => {
                 let prefix = format!("{}/", base.trim_end_matches('/'));
-                let keys = match call_blocking(ServiceKind::ObjectStorage, &self.pool_id, ServiceOp::ObjectList { prefix })? {
-                    ServiceValue::Objects(list) => list.into_iter().map(|o| o.key).collect::<Vec<_>>(),
-                    other => return Err(HandlerError::IpcError(format!("unexpected reply {other:?}"))),
+                let keys = match call_blocking(
+                    ServiceKind::ObjectStorage,
+                    &self.pool_id,
+                    ServiceOp::ObjectList { prefix },
+                )? {
+                    ServiceValue::Objects(list) => {
+                        list.into_iter().map(|o| o.key).collect::<Vec<_>>()
+                    }
+                    other => {
+                        return Err(HandlerError::IpcError(format!(
+                            "unexpected reply {other:?}"
+                        )))
+                    }
                 };
                 self.collect_docs(keys)
             }
             Backend::File { base } => {
                 let dir = base.clone();
-                let names = match call_blocking(ServiceKind::FileTransfer, &self.pool_id, ServiceOp::FileList { dir })? {
+                let names = match call_blocking(
+                    ServiceKind::FileTransfer,
+                    &self.pool_id,
+                    ServiceOp::FileList { dir },
+                )? {
                     ServiceValue::Names(n) => n,
-                    other => return Err(HandlerError::IpcError(format!("unexpected reply {other:?}"))),
+                    other => {
+                        return Err(HandlerError::IpcError(format!(
+                            "unexpected reply {other:?}"
+                        )))
+                    }
                 };
                 let base = base.trim_end_matches('/');
                 let paths = names
@@ -195,7 +266,12 @@ impl Storage {
                 self.collect_docs(paths)
             }
         }
-        .map(|records| records.into_iter().filter(|r| matches_filter(r, filter)).collect())
+        .map(|records| {
+            records
+                .into_iter()
+                .filter(|r| matches_filter(r, filter))
+                .collect()
+        })
     }
 
     fn collect_docs(&self, paths: Vec<String>) -> Result<Vec<JsonValue>, HandlerError> {
@@ -212,12 +288,16 @@ impl Storage {
     pub fn create(&self, id: &str, record: &JsonValue) -> Result<(), HandlerError> {
         let id = checked_id(id)?;
         if self.get(id)?.is_some() {
-            return Err(HandlerError::Conflict(format!("record '{id}' already exists")));
+            return Err(HandlerError::Conflict(format!(
+                "record '{id}' already exists"
+            )));
         }
         match &self.backend {
             Backend::Database { table } => {
                 let table = checked_identifier(table)?;
-                let fields = record.as_object().ok_or_else(|| HandlerError::BadRequest("a record must be a JSON object".into()))?;
+                let fields = record.as_object().ok_or_else(|| {
+                    HandlerError::BadRequest("a record must be a JSON object".into())
+                })?;
                 let mut columns = vec!["id".to_string()];
                 let mut values = vec![SqlValue::Text(id.into())];
                 for (k, v) in fields.iter().filter(|(k, _)| k.as_str() != "id") {
@@ -225,10 +305,15 @@ impl Storage {
                     values.push(field_value(v));
                 }
                 let marks = vec!["?"; columns.len()].join(", ");
-                let sql = format!("INSERT INTO {table} ({}) VALUES ({marks})", columns.join(", "));
+                let sql = format!(
+                    "INSERT INTO {table} ({}) VALUES ({marks})",
+                    columns.join(", ")
+                );
                 self.sql_count(sql, values).map(drop)
             }
-            Backend::Object { base } | Backend::File { base } => self.store_doc(Self::doc_path(base, id), record),
+            Backend::Object { base } | Backend::File { base } => {
+                self.store_doc(Self::doc_path(base, id), record)
+            }
         }
     }
 
@@ -238,7 +323,9 @@ impl Storage {
         match &self.backend {
             Backend::Database { table } => {
                 let table = checked_identifier(table)?;
-                let fields = record.as_object().ok_or_else(|| HandlerError::BadRequest("a record must be a JSON object".into()))?;
+                let fields = record.as_object().ok_or_else(|| {
+                    HandlerError::BadRequest("a record must be a JSON object".into())
+                })?;
                 let mut sets = Vec::new();
                 let mut values = Vec::new();
                 for (k, v) in fields.iter().filter(|(k, _)| k.as_str() != "id") {
@@ -251,13 +338,17 @@ impl Storage {
                 values.push(SqlValue::Text(id.into()));
                 let sql = format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", "));
                 match self.sql_count(sql, values)? {
-                    0 => Err(HandlerError::NotFoundMessage(format!("record '{id}' not found"))),
+                    0 => Err(HandlerError::NotFoundMessage(format!(
+                        "record '{id}' not found"
+                    ))),
                     _ => Ok(()),
                 }
             }
             Backend::Object { base } | Backend::File { base } => {
                 if self.get(id)?.is_none() {
-                    return Err(HandlerError::NotFoundMessage(format!("record '{id}' not found")));
+                    return Err(HandlerError::NotFoundMessage(format!(
+                        "record '{id}' not found"
+                    )));
                 }
                 self.store_doc(Self::doc_path(base, id), record)
             }
@@ -276,14 +367,18 @@ impl Storage {
                 if self.get(id)?.is_none() {
                     return Ok(false);
                 }
-                let op = ServiceOp::ObjectDelete { key: Self::doc_path(base, id) };
+                let op = ServiceOp::ObjectDelete {
+                    key: Self::doc_path(base, id),
+                };
                 call_blocking(ServiceKind::ObjectStorage, &self.pool_id, op).map(|_| true)
             }
             Backend::File { base } => {
                 if self.get(id)?.is_none() {
                     return Ok(false);
                 }
-                let op = ServiceOp::FileDelete { path: Self::doc_path(base, id) };
+                let op = ServiceOp::FileDelete {
+                    path: Self::doc_path(base, id),
+                };
                 call_blocking(ServiceKind::FileTransfer, &self.pool_id, op).map(|_| true)
             }
         }
@@ -310,7 +405,10 @@ mod tests {
         let rec = revive(json!({"id": "1", "tags": "[\"a\"]", "name": "[not json"}));
         assert_eq!(rec, json!({"id": "1", "tags": ["a"], "name": "[not json"}));
         assert!(matches_filter(&json!({"status": "sold"}), Some("sold")));
-        assert!(!matches_filter(&json!({"status": "sold"}), Some("available")));
+        assert!(!matches_filter(
+            &json!({"status": "sold"}),
+            Some("available")
+        ));
         assert!(matches_filter(&json!({}), None));
         assert_eq!(Storage::doc_path("/data/items/", "x"), "/data/items/x.json");
     }

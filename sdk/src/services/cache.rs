@@ -33,7 +33,10 @@ pub(crate) fn to_cache_text<T: Serialize + ?Sized>(value: &T) -> Result<String, 
 
 impl CacheHandle {
     pub(crate) fn new(scope: CallScope, name: &str) -> Self {
-        CacheHandle { scope, name: name.to_string() }
+        CacheHandle {
+            scope,
+            name: name.to_string(),
+        }
     }
 
     async fn run(&self, op: ServiceOp) -> Result<ServiceValue, HandlerError> {
@@ -42,7 +45,12 @@ impl CacheHandle {
 
     /// The stored text of a key, `None` when absent.
     pub async fn get_raw(&self, key: &str) -> Result<Option<String>, HandlerError> {
-        match self.run(ServiceOp::CacheGet { key: key.to_string() }).await? {
+        match self
+            .run(ServiceOp::CacheGet {
+                key: key.to_string(),
+            })
+            .await?
+        {
             ServiceValue::Text(s) => Ok(Some(s)),
             ServiceValue::Unit => Ok(None),
             other => Err(unexpected(&self.name, "text", &other)),
@@ -58,20 +66,37 @@ impl CacheHandle {
     }
 
     /// Stores a value with a time to live in seconds (0: no expiry).
-    pub async fn set<T: Serialize + ?Sized>(&self, key: &str, value: &T, ttl_secs: u64) -> Result<(), HandlerError> {
+    pub async fn set<T: Serialize + ?Sized>(
+        &self,
+        key: &str,
+        value: &T,
+        ttl_secs: u64,
+    ) -> Result<(), HandlerError> {
         let value = to_cache_text(value)?;
         let ttl_secs = (ttl_secs > 0).then_some(ttl_secs);
-        self.run(ServiceOp::CacheSet { key: key.to_string(), value, ttl_secs }).await.map(drop)
+        self.run(ServiceOp::CacheSet {
+            key: key.to_string(),
+            value,
+            ttl_secs,
+        })
+        .await
+        .map(drop)
     }
 
     /// Deletes a key; whether it existed.
     pub async fn delete(&self, key: &str) -> Result<bool, HandlerError> {
-        self.boolean(ServiceOp::CacheDelete { key: key.to_string() }).await
+        self.boolean(ServiceOp::CacheDelete {
+            key: key.to_string(),
+        })
+        .await
     }
 
     /// Whether a key exists.
     pub async fn exists(&self, key: &str) -> Result<bool, HandlerError> {
-        self.boolean(ServiceOp::CacheExists { key: key.to_string() }).await
+        self.boolean(ServiceOp::CacheExists {
+            key: key.to_string(),
+        })
+        .await
     }
 
     /// Increments an integer key by one (a missing key counts as 0); the new value.
@@ -85,7 +110,13 @@ impl CacheHandle {
     }
 
     async fn add(&self, key: &str, delta: i64) -> Result<i64, HandlerError> {
-        match self.run(ServiceOp::CacheIncr { key: key.to_string(), delta }).await? {
+        match self
+            .run(ServiceOp::CacheIncr {
+                key: key.to_string(),
+                delta,
+            })
+            .await?
+        {
             ServiceValue::Int(n) => Ok(n),
             other => Err(unexpected(&self.name, "an integer", &other)),
         }
@@ -107,7 +138,10 @@ mod tests {
     #[test]
     fn strings_are_stored_raw_and_values_as_json() {
         assert_eq!(to_cache_text("value").ok().as_deref(), Some("value"));
-        assert_eq!(to_cache_text(&json!({"a": [1]})).ok().as_deref(), Some(r#"{"a":[1]}"#));
+        assert_eq!(
+            to_cache_text(&json!({"a": [1]})).ok().as_deref(),
+            Some(r#"{"a":[1]}"#)
+        );
         assert_eq!(to_cache_text(&5).ok().as_deref(), Some("5"));
     }
 }

@@ -23,7 +23,9 @@ fn sql_to_json(v: SqlValue) -> JsonValue {
         SqlValue::Null => JsonValue::Null,
         SqlValue::Bool(b) => JsonValue::Bool(b),
         SqlValue::Int(i) => JsonValue::from(i),
-        SqlValue::Float(f) => serde_json::Number::from_f64(f).map_or(JsonValue::Null, JsonValue::Number),
+        SqlValue::Float(f) => {
+            serde_json::Number::from_f64(f).map_or(JsonValue::Null, JsonValue::Number)
+        }
         SqlValue::Text(s) => JsonValue::String(s),
         SqlValue::Bytes(b) => {
             // Binary columns come back in PostgreSQL's hex text form.
@@ -43,7 +45,13 @@ pub(crate) fn rows_to_json(service: &str, value: ServiceValue) -> Result<Vec<Row
     match value {
         ServiceValue::Rows { columns, rows } => Ok(rows
             .into_iter()
-            .map(|row| columns.iter().cloned().zip(row.into_iter().map(sql_to_json)).collect())
+            .map(|row| {
+                columns
+                    .iter()
+                    .cloned()
+                    .zip(row.into_iter().map(sql_to_json))
+                    .collect()
+            })
             .collect()),
         other => Err(unexpected(service, "rows", &other)),
     }
@@ -51,7 +59,10 @@ pub(crate) fn rows_to_json(service: &str, value: ServiceValue) -> Result<Vec<Row
 
 impl DatabaseHandle {
     pub(crate) fn new(scope: CallScope, name: &str) -> Self {
-        DatabaseHandle { scope, name: name.to_string() }
+        DatabaseHandle {
+            scope,
+            name: name.to_string(),
+        }
     }
 
     async fn run(&self, op: ServiceOp) -> Result<ServiceValue, HandlerError> {
@@ -59,13 +70,24 @@ impl DatabaseHandle {
     }
 
     /// Runs a query and returns every row.
-    pub async fn query(&self, sql: &str, params: &[&dyn SqlParam]) -> Result<Vec<Row>, HandlerError> {
-        let op = ServiceOp::DbQuery { sql: sql.to_string(), params: to_values(params) };
+    pub async fn query(
+        &self,
+        sql: &str,
+        params: &[&dyn SqlParam],
+    ) -> Result<Vec<Row>, HandlerError> {
+        let op = ServiceOp::DbQuery {
+            sql: sql.to_string(),
+            params: to_values(params),
+        };
         rows_to_json(&self.name, self.run(op).await?)
     }
 
     /// Runs a query that must return a row; no row is `NotFound` (404).
-    pub async fn query_one(&self, sql: &str, params: &[&dyn SqlParam]) -> Result<Row, HandlerError> {
+    pub async fn query_one(
+        &self,
+        sql: &str,
+        params: &[&dyn SqlParam],
+    ) -> Result<Row, HandlerError> {
         self.query(sql, params)
             .await?
             .into_iter()
@@ -75,7 +97,10 @@ impl DatabaseHandle {
 
     /// Runs a statement (INSERT, UPDATE, DELETE) and returns the number of affected rows.
     pub async fn execute(&self, sql: &str, params: &[&dyn SqlParam]) -> Result<u64, HandlerError> {
-        let op = ServiceOp::DbExecute { sql: sql.to_string(), params: to_values(params) };
+        let op = ServiceOp::DbExecute {
+            sql: sql.to_string(),
+            params: to_values(params),
+        };
         match self.run(op).await? {
             ServiceValue::Int(n) => Ok(u64::try_from(n).unwrap_or(0)),
             other => Err(unexpected(&self.name, "a row count", &other)),
@@ -91,7 +116,15 @@ mod tests {
     #[test]
     fn rows_become_typed_json_objects() {
         let reply = ServiceValue::Rows {
-            columns: vec!["id".into(), "name".into(), "ok".into(), "score".into(), "blob".into(), "doc".into(), "gone".into()],
+            columns: vec![
+                "id".into(),
+                "name".into(),
+                "ok".into(),
+                "score".into(),
+                "blob".into(),
+                "doc".into(),
+                "gone".into(),
+            ],
             rows: vec![vec![
                 SqlValue::Int(1),
                 SqlValue::Text("a".into()),

@@ -15,12 +15,22 @@ pub struct EmailHandle {
 
 impl EmailHandle {
     pub(crate) fn new(scope: CallScope, name: &str) -> Self {
-        EmailHandle { scope, name: name.to_string() }
+        EmailHandle {
+            scope,
+            name: name.to_string(),
+        }
     }
 
     /// Sends a prepared [`Mail`].
     pub async fn send_mail(&self, mail: Mail) -> Result<(), HandlerError> {
-        call(self.scope, ServiceKind::Email, &self.name, ServiceOp::MailSend(mail)).await.map(drop)
+        call(
+            self.scope,
+            ServiceKind::Email,
+            &self.name,
+            ServiceOp::MailSend(mail),
+        )
+        .await
+        .map(drop)
     }
 
     /// Sends a plain-text mail.
@@ -34,13 +44,28 @@ impl EmailHandle {
     }
 
     /// Sends a plain-text mail from another sender.
-    pub async fn send_from(&self, from: &str, from_name: &str, to: &str, subject: &str, body: &str) -> Result<(), HandlerError> {
-        self.send_mail(mail_from(from, from_name, to, subject, body)).await
+    pub async fn send_from(
+        &self,
+        from: &str,
+        from_name: &str,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<(), HandlerError> {
+        self.send_mail(mail_from(from, from_name, to, subject, body))
+            .await
     }
 }
 
 pub(crate) fn mail(to: &str, subject: &str, body: &str, html: bool) -> Mail {
-    Mail { to: to.into(), subject: subject.into(), body: body.into(), html, from: None, from_name: None }
+    Mail {
+        to: to.into(),
+        subject: subject.into(),
+        body: body.into(),
+        html,
+        from: None,
+        from_name: None,
+    }
 }
 
 pub(crate) fn mail_from(from: &str, from_name: &str, to: &str, subject: &str, body: &str) -> Mail {

@@ -14,7 +14,10 @@ pub struct FtpHandle {
 
 impl FtpHandle {
     pub(crate) fn new(scope: CallScope, name: &str) -> Self {
-        FtpHandle { scope, name: name.to_string() }
+        FtpHandle {
+            scope,
+            name: name.to_string(),
+        }
     }
 
     async fn run(&self, op: ServiceOp) -> Result<ServiceValue, HandlerError> {
@@ -23,12 +26,22 @@ impl FtpHandle {
 
     /// Uploads a file.
     pub async fn put(&self, path: &str, data: impl Into<Vec<u8>>) -> Result<(), HandlerError> {
-        self.run(ServiceOp::FilePut { path: path.to_string(), data: data.into() }).await.map(drop)
+        self.run(ServiceOp::FilePut {
+            path: path.to_string(),
+            data: data.into(),
+        })
+        .await
+        .map(drop)
     }
 
     /// Downloads a file.
     pub async fn get(&self, path: &str) -> Result<Vec<u8>, HandlerError> {
-        match self.run(ServiceOp::FileGet { path: path.to_string() }).await? {
+        match self
+            .run(ServiceOp::FileGet {
+                path: path.to_string(),
+            })
+            .await?
+        {
             ServiceValue::Bytes(b) => Ok(b),
             other => Err(unexpected(&self.name, "bytes", &other)),
         }
@@ -36,7 +49,12 @@ impl FtpHandle {
 
     /// Lists a directory (names only).
     pub async fn list(&self, dir: &str) -> Result<Vec<String>, HandlerError> {
-        match self.run(ServiceOp::FileList { dir: dir.to_string() }).await? {
+        match self
+            .run(ServiceOp::FileList {
+                dir: dir.to_string(),
+            })
+            .await?
+        {
             ServiceValue::Names(n) => Ok(n),
             other => Err(unexpected(&self.name, "a listing", &other)),
         }
@@ -44,6 +62,10 @@ impl FtpHandle {
 
     /// Deletes a file.
     pub async fn delete(&self, path: &str) -> Result<(), HandlerError> {
-        self.run(ServiceOp::FileDelete { path: path.to_string() }).await.map(drop)
+        self.run(ServiceOp::FileDelete {
+            path: path.to_string(),
+        })
+        .await
+        .map(drop)
     }
 }

@@ -33,7 +33,10 @@ pub(crate) async fn call(
     service: &str,
     op: ServiceOp,
 ) -> Result<ServiceValue, HandlerError> {
-    let call = ServiceCall { service: service.to_string(), op };
+    let call = ServiceCall {
+        service: service.to_string(),
+        op,
+    };
     let result: ServiceResult = (scope.host.call)(scope.scope, call).await;
     result.map_err(|f| fault_to_error(kind, service, f))
 }
@@ -50,7 +53,10 @@ pub(crate) fn call_blocking(
             kind.as_str()
         ))
     })?;
-    let call = ServiceCall { service: service.to_string(), op };
+    let call = ServiceCall {
+        service: service.to_string(),
+        op,
+    };
     (scope.host.call_blocking)(scope.scope, call).map_err(|f| fault_to_error(kind, service, f))
 }
 
@@ -59,9 +65,10 @@ pub(crate) fn call_blocking(
 pub(crate) fn fault_to_error(kind: ServiceKind, service: &str, f: ServiceFault) -> HandlerError {
     let what = kind.as_str();
     match f.kind {
-        FaultKind::ServiceNotFound => {
-            HandlerError::InternalError(format!("ServiceNotFound: {what} service '{service}': {}", f.message))
-        }
+        FaultKind::ServiceNotFound => HandlerError::InternalError(format!(
+            "ServiceNotFound: {what} service '{service}': {}",
+            f.message
+        )),
         FaultKind::Unavailable | FaultKind::Timeout => {
             HandlerError::ServiceUnavailable(format!("{what} service '{service}': {}", f.message))
         }
@@ -91,7 +98,10 @@ mod tests {
     use super::*;
 
     fn fault(kind: FaultKind) -> ServiceFault {
-        ServiceFault { kind, message: "boom".into() }
+        ServiceFault {
+            kind,
+            message: "boom".into(),
+        }
     }
 
     #[test]
@@ -103,19 +113,37 @@ mod tests {
         let e = fault_to_error(db, "main-db", fault(FaultKind::Unavailable));
         assert_eq!(e.status_code(), 503);
         assert!(e.to_string().contains("boom"));
-        assert!(matches!(fault_to_error(db, "x", fault(FaultKind::Backend)), HandlerError::DatabaseError(_)));
+        assert!(matches!(
+            fault_to_error(db, "x", fault(FaultKind::Backend)),
+            HandlerError::DatabaseError(_)
+        ));
         let cache = fault_to_error(ServiceKind::Cache, "x", fault(FaultKind::Backend));
         assert!(matches!(cache, HandlerError::RedisError(_)));
         let s3 = fault_to_error(ServiceKind::ObjectStorage, "x", fault(FaultKind::Backend));
         assert!(matches!(s3, HandlerError::StorageError(_)));
-        assert_eq!(fault_to_error(db, "x", fault(FaultKind::Timeout)).status_code(), 503);
-        assert_eq!(fault_to_error(db, "x", fault(FaultKind::NotFound)).status_code(), 404);
-        assert_eq!(fault_to_error(db, "x", fault(FaultKind::Invalid)).status_code(), 400);
+        assert_eq!(
+            fault_to_error(db, "x", fault(FaultKind::Timeout)).status_code(),
+            503
+        );
+        assert_eq!(
+            fault_to_error(db, "x", fault(FaultKind::NotFound)).status_code(),
+            404
+        );
+        assert_eq!(
+            fault_to_error(db, "x", fault(FaultKind::Invalid)).status_code(),
+            400
+        );
     }
 
     #[test]
     fn blocking_call_outside_a_handler_is_a_clear_error() {
-        let e = call_blocking(ServiceKind::Cache, "redis", ServiceOp::CacheGet { key: "k".into() });
-        assert!(matches!(e, Err(HandlerError::IpcError(m)) if m.contains("outside of a handler call")));
+        let e = call_blocking(
+            ServiceKind::Cache,
+            "redis",
+            ServiceOp::CacheGet { key: "k".into() },
+        );
+        assert!(
+            matches!(e, Err(HandlerError::IpcError(m)) if m.contains("outside of a handler call"))
+        );
     }
 }

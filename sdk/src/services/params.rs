@@ -134,7 +134,10 @@ mod tests {
                 SqlValue::Text(u64::MAX.to_string()),
             ]
         );
-        assert_eq!(json!({"a": 1}).to_sql(), SqlValue::Json(r#"{"a":1}"#.into()));
+        assert_eq!(
+            json!({"a": 1}).to_sql(),
+            SqlValue::Json(r#"{"a":1}"#.into())
+        );
         assert_eq!(json!(3).to_sql(), SqlValue::Int(3));
     }
 }
