@@ -101,7 +101,7 @@ fn question_mark_wrapper(func: &ItemFn) -> syn::Result<TokenStream> {
         syn::parse_quote!(-> ::core::result::Result<#sdk::Response, #sdk::HandlerError>);
     let mut body = (*func.block).clone();
     wrap_returns(&mut body);
-    inner.block = Box::new(syn::parse_quote!({ ::core::result::Result::Ok(#body) }));
+    *inner.block = syn::parse_quote!({ ::core::result::Result::Ok(#body) });
 
     let mut outer = func.clone();
     let mut args = Vec::new();
@@ -117,12 +117,12 @@ fn question_mark_wrapper(func: &ItemFn) -> syn::Result<TokenStream> {
     } else {
         quote!()
     };
-    outer.block = Box::new(syn::parse_quote!({
+    *outer.block = syn::parse_quote!({
         match #inner_name(#(#args),*) #awaited {
             ::core::result::Result::Ok(r) => r,
             ::core::result::Result::Err(e) => #sdk::HandlerError::to_response(&e),
         }
-    }));
+    });
     Ok(quote! {
         #[allow(unreachable_code, clippy::needless_return, clippy::unnecessary_wraps)]
         #inner

@@ -55,6 +55,8 @@
 //! - `Storage::list(Some(f))` keeps records whose `status` is `f` on every backend.
 //! - A `&str` or `String` error converted by `?` is a 500 (`InternalError`).
 
+#![warn(missing_docs)]
+
 #[doc(hidden)]
 #[path = "rt.rs"]
 pub mod __rt;

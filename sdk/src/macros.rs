@@ -3,6 +3,7 @@
 
 /// Exports the symbols of a handler library around an entry. Used by `#[handler]` and the
 /// `handler_loop*!` macros; not for direct use.
+#[cfg(not(feature = "embed"))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __export_library {
@@ -33,6 +34,18 @@ macro_rules! __export_library {
         #[unsafe(no_mangle)]
         #[allow(non_upper_case_globals)]
         pub static handler_entry: $crate::abi::HandlerEntry = $entry;
+    };
+}
+
+/// With the `embed` feature, handler sources compile into the host itself (benchmarks
+/// comparing a direct call with the library path): no exports, no allocator.
+#[cfg(feature = "embed")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __export_library {
+    ($entry:expr) => {
+        #[allow(dead_code)]
+        const _: $crate::abi::HandlerEntry = $entry;
     };
 }
 

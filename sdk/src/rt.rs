@@ -132,11 +132,13 @@ impl<E: Into<HandlerError>> IntoHandlerResponse for Result<Response, E> {
     }
 }
 
-/// The user future, wrapped so that every poll and the final drop run under `catch_unwind`
-/// with the call scope installed.
+/// The user future, wrapped so that every poll and the final drop run under `catch_unwind`.
+///
+/// No call scope is installed while polling: the blocking service API is for synchronous
+/// handlers only (on a worker it would stall every request of the core), and without a
+/// scope it says so instead of blocking.
 struct Guarded<F> {
     inner: ManuallyDrop<F>,
-    scope: CallScope,
     done: bool,
 }
 
@@ -155,7 +157,6 @@ where
                 "handler future polled after completion",
             ));
         }
-        let _scope = ScopeGuard::enter(this.scope);
         // SAFETY: see above; `inner` stays in place until dropped in `Drop`.
         let inner = unsafe { Pin::new_unchecked(&mut *this.inner) };
         match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
@@ -189,21 +190,24 @@ impl<F> Drop for Guarded<F> {
     }
 }
 
-/// Entry of an asynchronous handler: builds the future under `catch_unwind` and boxes it
-/// in a [`Guarded`] wrapper.
+/// Entry of an asynchronous handler: builds the future under `catch_unwind`, directly in
+/// its box (the state of a handler future is often over a kilobyte; building it in place
+/// saves copying it on every request), wrapped in a [`Guarded`].
 pub fn run_async<Fut>(ctx: Context, make: impl FnOnce(Context) -> Fut) -> HandlerFuture
 where
     Fut: Future + 'static,
     Fut::Output: IntoHandlerResponse,
 {
-    let scope = ctx.scope();
-    let _scope = ScopeGuard::enter(scope);
-    match catch_unwind(AssertUnwindSafe(move || make(ctx))) {
-        Ok(fut) => Box::pin(Guarded {
-            inner: ManuallyDrop::new(fut),
-            scope,
-            done: false,
-        }),
+    let mut slot: Box<std::mem::MaybeUninit<Guarded<Fut>>> = Box::new_uninit();
+    let at = slot.as_mut_ptr();
+    let built = catch_unwind(AssertUnwindSafe(move || {
+        let inner = ManuallyDrop::new(make(ctx));
+        // SAFETY: `at` points to the box's uninitialised, properly aligned storage.
+        unsafe { at.write(Guarded { inner, done: false }) };
+    }));
+    match built {
+        // SAFETY: the closure completed, so the slot was written.
+        Ok(()) => Box::into_pin(unsafe { slot.assume_init() }),
         Err(p) => Box::pin(std::future::ready(panic_response("call", p))),
     }
 }

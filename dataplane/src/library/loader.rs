@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use libloading::os::unix::{Library as UnixLibrary, RTLD_LOCAL, RTLD_NOW};
 use libloading::Library;
 use rust_edge_gateway_sdk::abi::{
-    self, alloc::HOST_ALLOC, FingerprintFn, HandlerEntry, HostVTable, InitAllocFn, InitFn,
+    self, FingerprintFn, HandlerEntry, HostVTable, InitAllocFn, InitFn,
 };
 
 use crate::LoadError;
@@ -83,7 +83,7 @@ impl HandlerLibrary {
             let init_alloc = lib
                 .get::<InitAllocFn>(abi::SYMBOL_INIT_ALLOC)
                 .map_err(|_| missing("gw_init_alloc"))?;
-            init_alloc(&HOST_ALLOC);
+            init_alloc(&crate::alloc::LIBRARY_ALLOC);
             let init = lib
                 .get::<InitFn>(abi::SYMBOL_INIT)
                 .map_err(|_| missing("gw_init"))?;

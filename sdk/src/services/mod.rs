@@ -49,7 +49,8 @@ pub(crate) fn call_blocking(
 ) -> Result<ServiceValue, HandlerError> {
     let scope = crate::__rt::current_scope().ok_or_else(|| {
         HandlerError::IpcError(format!(
-            "{} service '{service}' used outside of a handler call",
+            "the blocking {} API (service '{service}') works in synchronous handlers only; \
+             in an async handler use the Context API (ctx.database(), ctx.cache(), ...)",
             kind.as_str()
         ))
     })?;
@@ -143,7 +144,7 @@ mod tests {
             ServiceOp::CacheGet { key: "k".into() },
         );
         assert!(
-            matches!(e, Err(HandlerError::IpcError(m)) if m.contains("outside of a handler call"))
+            matches!(e, Err(HandlerError::IpcError(m)) if m.contains("synchronous handlers only"))
         );
     }
 }
