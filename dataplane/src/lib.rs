@@ -8,12 +8,22 @@
 //! - [`alloc`]: mimalloc as the global allocator, shared with every library.
 //! - [`blocking`]: the thread pool that runs synchronous handlers off the I/O workers.
 //!
-//! The HTTP workers, router and per-core registries build on these.
+//! - [`http`]: HTTP/1.1 parsing and encoding, hardened against request smuggling.
+//! - [`router`]: (Host, method, path) to endpoint, static segments before `{params}`.
+//! - [`registry`]: endpoints and handler versions, RCU snapshots per core, draining.
+//! - [`Dataplane`]: the worker threads (one monoio runtime per core) serving it all.
 
 pub mod alloc;
 pub mod blocking;
+pub mod config;
 pub mod error;
 pub mod host;
+pub mod http;
 pub mod library;
+pub mod registry;
+pub mod router;
+mod server;
 
+pub use config::DataplaneConfig;
 pub use error::LoadError;
+pub use server::{Dataplane, StartError};

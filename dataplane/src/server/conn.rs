@@ -1,0 +1,293 @@
+//! One connection: the keep-alive loop. Reads a head (bounded, timed), routes it, reads the
+//! body (Content-Length or chunked, bounded, `Expect: 100-continue`), calls the handler with
+//! a timeout, writes the response, and goes on with the next (pipelined) request already in
+//! the buffer. Any framing error gets its 4xx and closes the connection.
+
+use std::rc::Rc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use monoio::buf::IoBufMut;
+use monoio::io::{AsyncReadRent, AsyncWriteRentExt};
+use monoio::net::TcpStream;
+use rust_edge_gateway_sdk::abi::CallScope;
+use rust_edge_gateway_sdk::{Context, Response};
+
+use super::core::CoreState;
+use super::request::{build, decode_params, Origin};
+use crate::host::HOST_VTABLE;
+use crate::http::body::ChunkedDecoder;
+use crate::http::encode::{encode, error_response, Framing};
+use crate::http::parse::{parse_head, BodyKind, Head};
+use crate::http::HttpError;
+use crate::router::Lookup;
+
+enum Read {
+    Data,
+    Eof,
+    TimedOut,
+}
+
+/// Reads more bytes onto the end of `buf`, within `wait`.
+async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>, wait: Duration) -> Read {
+    if buf.capacity() - buf.len() < 4096 {
+        buf.reserve(16 * 1024);
+    }
+    let owned = std::mem::take(buf);
+    let len = owned.len();
+    match monoio::time::timeout(wait, stream.read(owned.slice_mut(len..))).await {
+        Ok((res, slice)) => {
+            *buf = slice.into_inner();
+            match res {
+                Ok(0) | Err(_) => Read::Eof,
+                Ok(_) => Read::Data,
+            }
+        }
+        // The buffer went with the cancelled read; the connection is closed anyway.
+        Err(_) => Read::TimedOut,
+    }
+}
+
+async fn write(stream: &mut TcpStream, out: Vec<u8>, wait: Duration) -> Option<Vec<u8>> {
+    match monoio::time::timeout(wait, stream.write_all(out)).await {
+        Ok((Ok(_), mut out)) => {
+            out.clear();
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// Sends a gateway error and closes.
+async fn fail(stream: &mut TcpStream, status: u16, message: &str, wait: Duration) {
+    let mut out = Vec::with_capacity(256);
+    let framing = Framing {
+        head_only: false,
+        keep_alive: false,
+        minor: 1,
+        request_id: "",
+    };
+    encode(&mut out, &error_response(status, message), framing);
+    let _ = write(stream, out, wait).await;
+}
+
+fn text(buf: &[u8], r: (usize, usize)) -> &str {
+    std::str::from_utf8(&buf[r.0..r.1]).unwrap_or_default()
+}
+
+/// Reads the body described by `head`, which starts at `buf[head.len..]`; returns it and the
+/// number of bytes of `buf` the request used.
+async fn read_body(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    head: &Head,
+    max_body: usize,
+    wait: Duration,
+) -> Result<(Vec<u8>, usize), HttpError> {
+    let timed_out = HttpError::BadRequest("timed out reading the body");
+    match head.body {
+        BodyKind::None => Ok((Vec::new(), head.len)),
+        BodyKind::Length(n) => {
+            let n = usize::try_from(n).map_err(|_| HttpError::PayloadTooLarge)?;
+            if n > max_body {
+                return Err(HttpError::PayloadTooLarge);
+            }
+            let end = head.len + n;
+            if head.expect_continue && buf.len() < end {
+                let cont = b"HTTP/1.1 100 Continue\r\n\r\n".to_vec();
+                write(stream, cont, wait).await.ok_or(timed_out.clone())?;
+            }
+            buf.reserve(end.saturating_sub(buf.len()));
+            while buf.len() < end {
+                match read_more(stream, buf, wait).await {
+                    Read::Data => {}
+                    Read::Eof => return Err(HttpError::BadRequest("connection closed mid-body")),
+                    Read::TimedOut => return Err(timed_out),
+                }
+            }
+            Ok((buf[head.len..end].to_vec(), end))
+        }
+        BodyKind::Chunked => {
+            let mut decoder = ChunkedDecoder::new(max_body);
+            let mut used = 0;
+            let mut continued = !head.expect_continue;
+            loop {
+                used += decoder.feed(&buf[head.len + used..])?;
+                if decoder.is_done() {
+                    return Ok((decoder.into_body(), head.len + used));
+                }
+                if !continued {
+                    continued = true;
+                    let cont = b"HTTP/1.1 100 Continue\r\n\r\n".to_vec();
+                    write(stream, cont, wait).await.ok_or(timed_out.clone())?;
+                }
+                match read_more(stream, buf, wait).await {
+                    Read::Data => {}
+                    Read::Eof => return Err(HttpError::BadRequest("connection closed mid-body")),
+                    Read::TimedOut => return Err(timed_out),
+                }
+            }
+        }
+    }
+}
+
+/// Serves one connection until it closes.
+pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, core: Rc<CoreState>) {
+    let _ = stream.set_nodelay(true);
+    let cfg = Rc::new((*core.config).clone());
+    let mut buf: Vec<u8> = Vec::with_capacity(8 * 1024);
+    let mut out: Vec<u8> = Vec::with_capacity(8 * 1024);
+    loop {
+        // 1. A complete head: idle keep-alive wait first, then the header timeout.
+        let mut deadline: Option<Instant> =
+            (!buf.is_empty()).then(|| Instant::now() + cfg.header_timeout);
+        let head = loop {
+            if !buf.is_empty() {
+                match parse_head(&buf, cfg.max_head_bytes) {
+                    Ok(Some(h)) => break h,
+                    Ok(None) => {}
+                    Err(e) => {
+                        return fail(&mut stream, e.status(), &e.to_string(), cfg.header_timeout)
+                            .await
+                    }
+                }
+            }
+            if buf.is_empty() && core.shutdown.load(Ordering::Relaxed) {
+                return;
+            }
+            let wait = match deadline {
+                None => cfg.keepalive_timeout,
+                Some(d) => d.saturating_duration_since(Instant::now()),
+            };
+            let started = deadline.is_some();
+            match read_more(&mut stream, &mut buf, wait).await {
+                Read::Data => {
+                    deadline.get_or_insert_with(|| Instant::now() + cfg.header_timeout);
+                }
+                Read::Eof => return,
+                Read::TimedOut if started => {
+                    return fail(
+                        &mut stream,
+                        408,
+                        "timed out reading the request head",
+                        cfg.header_timeout,
+                    )
+                    .await
+                }
+                Read::TimedOut => return,
+            }
+        };
+
+        // 2. Route.
+        let snap = core.snapshot();
+        let host = head.host.map_or("", |i| text(&buf, head.headers[i].1));
+        let method = text(&buf, head.method);
+        let head_only = method == "HEAD";
+        let has_body = head.body != BodyKind::None;
+        let (endpoint, params) = match snap.router.lookup(host, method, text(&buf, head.path)) {
+            Lookup::Found(idx, params) => (
+                std::sync::Arc::clone(&snap.endpoints[*idx]),
+                decode_params(params.iter()),
+            ),
+            other => {
+                let resp = match other {
+                    Lookup::MethodNotAllowed(allow) => error_response(405, "method not allowed")
+                        .with_header("allow", allow.join(", ")),
+                    _ => error_response(404, "no endpoint matches this request"),
+                };
+                // A body we did not read would be taken for the next request: close instead.
+                let keep_alive = !head.close && !has_body;
+                encode(
+                    &mut out,
+                    &resp,
+                    Framing {
+                        head_only,
+                        keep_alive,
+                        minor: head.minor,
+                        request_id: "",
+                    },
+                );
+                match write(&mut stream, out, cfg.keepalive_timeout).await {
+                    Some(o) if keep_alive => out = o,
+                    _ => return,
+                }
+                buf.drain(..head.len);
+                continue;
+            }
+        };
+
+        // 3. Body.
+        let (body, consumed) = match read_body(
+            &mut stream,
+            &mut buf,
+            &head,
+            endpoint.spec.max_body,
+            cfg.header_timeout,
+        )
+        .await
+        {
+            Ok(b) => b,
+            Err(e) => {
+                return fail(&mut stream, e.status(), &e.to_string(), cfg.header_timeout).await
+            }
+        };
+
+        // 4. Call the handler with its timeout; the in-flight guard feeds draining.
+        let new_id = || core.next_request_id();
+        let origin = Origin {
+            peer,
+            trusted: &cfg.trusted_proxies,
+            new_id: &new_id,
+        };
+        let req = build(&buf, &head, params, body, &origin);
+        let request_id = req.request_id.clone();
+        let keep_alive = !head.close && !core.shutdown.load(Ordering::Relaxed);
+        let minor = head.minor;
+        buf.drain(..consumed);
+        let resp = {
+            let _inflight = endpoint.version.enter(core.index);
+            let ctx = Context::__from_scope(CallScope {
+                host: &HOST_VTABLE,
+                scope: endpoint.spec.scope,
+            });
+            let call = endpoint.version.lib.invoke(ctx, req, &core.pool);
+            match monoio::time::timeout(endpoint.spec.timeout, call).await {
+                Ok(resp) => resp,
+                Err(_) => error_response(
+                    504,
+                    &format!(
+                        "handler timed out after {} ms",
+                        endpoint.spec.timeout.as_millis()
+                    ),
+                ),
+            }
+        };
+        drop(snap);
+
+        // 5. Respond.
+        write_response(
+            &mut out,
+            &resp,
+            Framing {
+                head_only,
+                keep_alive,
+                minor,
+                request_id: &request_id,
+            },
+        );
+        match write(&mut stream, out, cfg.keepalive_timeout).await {
+            Some(o) if keep_alive => out = o,
+            _ => return,
+        }
+    }
+}
+
+fn write_response(out: &mut Vec<u8>, resp: &Response, framing: Framing<'_>) {
+    let dropped = encode(out, resp, framing);
+    if dropped > 0 {
+        tracing::warn!(
+            dropped,
+            "dropped response headers with invalid names or values"
+        );
+    }
+}

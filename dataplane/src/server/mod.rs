@@ -1,0 +1,133 @@
+//! The running dataplane: workers, their inboxes and the registry that feeds them.
+
+mod conn;
+mod core;
+mod request;
+mod worker;
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::blocking::BlockingPool;
+use crate::config::{ConfigError, DataplaneConfig};
+use crate::registry::Registry;
+
+/// Why the dataplane could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A worker could not start or bind.
+    #[error("dataplane worker failed to start: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// A running dataplane. Dropping it does not stop it; call [`Dataplane::shutdown`].
+#[derive(Debug)]
+pub struct Dataplane {
+    addr: SocketAddr,
+    registry: Arc<Registry>,
+    shutdown: Arc<AtomicBool>,
+    workers: Vec<JoinHandle<()>>,
+    janitor: Option<JoinHandle<()>>,
+}
+
+impl Dataplane {
+    /// Starts the workers and returns once every one of them listens.
+    pub fn start(config: DataplaneConfig) -> Result<Self, StartError> {
+        config.validate()?;
+        let config = Arc::new(config);
+        let pool = Arc::new(BlockingPool::new(config.blocking_threads, 4096)?);
+        let shutdown = Arc::new(AtomicBool::new(false));
+        let epoch = Arc::new(AtomicU64::new(0));
+        let mut inboxes = Vec::new();
+        let mut workers = Vec::new();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let cores = core_affinity::get_core_ids().unwrap_or_default();
+        let mut addr = config.addr;
+        for index in 0..config.workers {
+            let (tx, rx) = crossbeam_channel::unbounded();
+            inboxes.push(tx);
+            let parts = (
+                Arc::clone(&config),
+                Arc::clone(&pool),
+                Arc::clone(&shutdown),
+                Arc::clone(&epoch),
+            );
+            let pin = config
+                .pin_workers
+                .then(|| cores.get(index % cores.len().max(1)).copied())
+                .flatten();
+            let ready = ready_tx.clone();
+            let bind_addr = addr;
+            let handle = std::thread::Builder::new()
+                .name(format!("reg-worker-{index}"))
+                .spawn(move || {
+                    if let Some(id) = pin {
+                        core_affinity::set_for_current(id);
+                    }
+                    let (config, pool, shutdown, epoch) = parts;
+                    let core = core::CoreState::new(index, config, pool, shutdown, rx, epoch);
+                    worker::run(core, bind_addr, ready);
+                })?;
+            workers.push(handle);
+            // The first worker picks the port when asked for port 0; the others share it.
+            let bound = ready_rx
+                .recv()
+                .map_err(|_| io::Error::other("worker exited before listening"))??;
+            if index == 0 {
+                addr = bound;
+            }
+        }
+        let registry = Arc::new(Registry::new(inboxes, epoch, config.drain_timeout));
+        let janitor = {
+            let registry = Arc::clone(&registry);
+            let shutdown = Arc::clone(&shutdown);
+            std::thread::Builder::new()
+                .name("reg-drain".into())
+                .spawn(move || {
+                    while !shutdown.load(Ordering::Relaxed) {
+                        std::thread::sleep(Duration::from_millis(20));
+                        let released = registry.cleanup_drained();
+                        if released > 0 {
+                            tracing::debug!(released, "released drained handler versions");
+                        }
+                    }
+                })?
+        };
+        Ok(Dataplane {
+            addr,
+            registry,
+            shutdown,
+            workers,
+            janitor: Some(janitor),
+        })
+    }
+
+    /// The address the workers listen on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The registry: deploy, swap and remove endpoints; stats.
+    pub fn registry(&self) -> &Arc<Registry> {
+        &self.registry
+    }
+
+    /// Stops accepting, lets in-flight requests finish (up to the drain timeout) and joins
+    /// the workers.
+    pub fn shutdown(mut self) {
+        self.shutdown.store(true, Ordering::Relaxed);
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
+        if let Some(j) = self.janitor.take() {
+            let _ = j.join();
+        }
+    }
+}

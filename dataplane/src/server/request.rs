@@ -1,0 +1,120 @@
+//! Building the SDK's `Request` from a parsed head: decoded query and path parameters,
+//! lower-case headers, client IP (from `X-Forwarded-For` only behind a trusted proxy) and
+//! the request id (a valid incoming `X-Request-Id`, or a new one).
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+
+use percent_encoding::percent_decode_str;
+use rust_edge_gateway_sdk::{Body, Request};
+
+use crate::http::parse::Head;
+
+fn text(buf: &[u8], r: (usize, usize)) -> &str {
+    std::str::from_utf8(&buf[r.0..r.1]).unwrap_or_default()
+}
+
+fn valid_request_id(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+}
+
+fn client_ip(peer: SocketAddr, xff: Option<&str>, trusted: &[IpAddr]) -> String {
+    if !trusted.contains(&peer.ip()) {
+        return peer.ip().to_string();
+    }
+    // Walk from the nearest hop; the first address that is not one of our proxies is the client.
+    xff.into_iter()
+        .flat_map(|v| v.rsplit(','))
+        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer.ip())
+        .to_string()
+}
+
+/// The parts of a request that come from the connection, not the head.
+pub(crate) struct Origin<'a> {
+    pub peer: SocketAddr,
+    pub trusted: &'a [IpAddr],
+    pub new_id: &'a dyn Fn() -> String,
+}
+
+/// Path parameters as the handler sees them: percent-decoded.
+pub(crate) fn decode_params<'a, 'b>(
+    raw: impl Iterator<Item = (&'a str, &'b str)>,
+) -> HashMap<String, String> {
+    raw.map(|(k, v)| {
+        (
+            k.to_string(),
+            percent_decode_str(v).decode_utf8_lossy().into_owned(),
+        )
+    })
+    .collect()
+}
+
+/// Builds the handler's view of the request.
+pub(crate) fn build(
+    buf: &[u8],
+    head: &Head,
+    params: HashMap<String, String>,
+    body: Vec<u8>,
+    origin: &Origin<'_>,
+) -> Request {
+    let mut headers: HashMap<String, String> = HashMap::with_capacity(head.headers.len());
+    for (name, value) in &head.headers {
+        let name = text(buf, *name).to_ascii_lowercase();
+        let value = String::from_utf8_lossy(&buf[value.0..value.1]);
+        headers
+            .entry(name)
+            .and_modify(|v| {
+                v.push_str(", ");
+                v.push_str(&value);
+            })
+            .or_insert_with(|| value.into_owned());
+    }
+    let query: HashMap<String, String> = form_urlencoded::parse(&buf[head.query.0..head.query.1])
+        .into_owned()
+        .collect();
+    let request_id = match headers.get("x-request-id") {
+        Some(id) if valid_request_id(id) => id.clone(),
+        _ => (origin.new_id)(),
+    };
+    let client_ip = client_ip(
+        origin.peer,
+        headers.get("x-forwarded-for").map(String::as_str),
+        origin.trusted,
+    );
+    Request {
+        method: text(buf, head.method).to_string(),
+        path: text(buf, head.path).to_string(),
+        query,
+        headers,
+        body: (!body.is_empty()).then(|| Body::from(body)),
+        params,
+        client_ip: Some(client_ip),
+        request_id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_only_from_trusted_proxies() {
+        let proxy: SocketAddr = "10.0.0.1:5000".parse().unwrap();
+        let direct: SocketAddr = "192.0.2.7:5000".parse().unwrap();
+        let trusted = ["10.0.0.1".parse().unwrap()];
+        assert_eq!(client_ip(direct, Some("1.2.3.4"), &trusted), "192.0.2.7");
+        assert_eq!(
+            client_ip(proxy, Some("1.2.3.4, 10.0.0.1"), &trusted),
+            "1.2.3.4"
+        );
+        assert_eq!(client_ip(proxy, None, &trusted), "10.0.0.1");
+        assert!(
+            valid_request_id("abc-123_x.y:z") && !valid_request_id("a b") && !valid_request_id("")
+        );
+    }
+}

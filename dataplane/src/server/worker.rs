@@ -1,0 +1,136 @@
+//! Worker threads: one monoio runtime per core (io_uring, or epoll where io_uring is not
+//! available, logged once), optionally pinned, each with its own SO_REUSEPORT listener.
+
+use std::io;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+use monoio::net::{ListenerOpts, TcpListener};
+
+use super::conn;
+use super::core::CoreState;
+
+static DRIVER_LOGGED: Once = Once::new();
+
+fn log_driver() {
+    DRIVER_LOGGED.call_once(|| {
+        if monoio::utils::detect_uring() {
+            tracing::info!("dataplane workers use io_uring");
+        } else {
+            tracing::warn!(
+                "io_uring is not available (kernel, seccomp profile or kernel.io_uring_disabled); \
+                 dataplane workers use epoll"
+            );
+        }
+    });
+}
+
+/// Binds this worker's listener: SO_REUSEPORT lets every worker accept on the same port.
+pub(crate) fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+    let opts = ListenerOpts::new()
+        .reuse_port(true)
+        .reuse_addr(true)
+        .backlog(4096);
+    TcpListener::bind_with_config(addr, &opts)
+}
+
+/// Runs one worker until shutdown: accept loop plus a tick that adopts new snapshots on an
+/// idle core and watches for shutdown. Reports its bound address (or error) on `ready`.
+pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Result<SocketAddr>>) {
+    log_driver();
+    let runtime = monoio::RuntimeBuilder::<monoio::FusionDriver>::new()
+        .with_entries(core.config.uring_entries)
+        .enable_timer()
+        .build();
+    let mut runtime = match runtime {
+        Ok(rt) => rt,
+        Err(e) => {
+            let hint = if e.raw_os_error() == Some(libc_enobufs()) {
+                " (io_uring needs more locked memory: raise RLIMIT_MEMLOCK)"
+            } else {
+                ""
+            };
+            let _ = ready.send(Err(io::Error::new(
+                e.kind(),
+                format!("cannot start worker runtime: {e}{hint}"),
+            )));
+            return;
+        }
+    };
+    crate::host::mark_worker_thread();
+    runtime.block_on(async move {
+        let listener = match bind(addr) {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = ready.send(Err(e));
+                return;
+            }
+        };
+        let _ = ready.send(listener.local_addr());
+        let core = Rc::new(core);
+        let shutdown = core.shutdown.clone();
+        let canceller = Rc::new(std::cell::Cell::new(Some(monoio::io::Canceller::new())));
+        {
+            let core = Rc::clone(&core);
+            let canceller = Rc::clone(&canceller);
+            monoio::spawn(async move {
+                loop {
+                    monoio::time::sleep(Duration::from_millis(10)).await;
+                    drop(core.snapshot());
+                    if core.shutdown.load(Ordering::Relaxed) {
+                        if let Some(c) = canceller.take() {
+                            drop(c.cancel());
+                        }
+                        break;
+                    }
+                }
+            });
+        }
+        while !shutdown.load(Ordering::Relaxed) {
+            let handle = {
+                let c = canceller.take();
+                let h = c.as_ref().map(monoio::io::Canceller::handle);
+                canceller.set(c);
+                h
+            };
+            let Some(handle) = handle else { break };
+            let (stream, peer) = match listener.cancelable_accept(handle).await {
+                Ok(s) => s,
+                Err(e) if shutdown.load(Ordering::Relaxed) => {
+                    tracing::debug!("accept loop stopped: {e}");
+                    break;
+                }
+                Err(e) => {
+                    // EMFILE and friends: back off instead of spinning.
+                    tracing::warn!("accept failed: {e}");
+                    monoio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            };
+            if core.conns.get() >= core.config.max_connections_per_worker {
+                drop(stream);
+                continue;
+            }
+            core.conns.set(core.conns.get() + 1);
+            let core = Rc::clone(&core);
+            monoio::spawn(async move {
+                conn::serve(stream, peer, Rc::clone(&core)).await;
+                core.conns.set(core.conns.get() - 1);
+            });
+        }
+        drop(listener);
+        // Drain: let open connections finish their current request.
+        let deadline = Instant::now() + core.config.drain_timeout;
+        while core.conns.get() > 0 && Instant::now() < deadline {
+            monoio::time::sleep(Duration::from_millis(10)).await;
+        }
+    });
+}
+
+const fn libc_enobufs() -> i32 {
+    105
+}
