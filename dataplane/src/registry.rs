@@ -41,6 +41,17 @@ impl Version {
         }
     }
 
+    /// Counts a request on `core` until the guard drops, without touching the version's
+    /// reference count (the caller keeps the version alive, e.g. through its snapshot).
+    pub fn enter_local(&self, core: usize) -> LocalInflight<'_> {
+        let core = core.min(self.inflight.len() - 1);
+        self.inflight[core].0.fetch_add(1, Ordering::Relaxed);
+        LocalInflight {
+            version: self,
+            core,
+        }
+    }
+
     /// Counts a request on `core` until the guard drops.
     pub fn enter(self: &Arc<Self>, core: usize) -> InflightGuard {
         let core = core.min(self.inflight.len() - 1);
@@ -57,6 +68,21 @@ impl Version {
             .iter()
             .map(|s| s.0.load(Ordering::Acquire))
             .sum()
+    }
+}
+
+/// Decrements the in-flight count of a borrowed version when dropped.
+#[derive(Debug)]
+pub struct LocalInflight<'a> {
+    version: &'a Version,
+    core: usize,
+}
+
+impl Drop for LocalInflight<'_> {
+    fn drop(&mut self) {
+        self.version.inflight[self.core]
+            .0
+            .fetch_sub(1, Ordering::Release);
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use monoio::buf::IoBufMut;
-use monoio::io::{AsyncReadRent, AsyncWriteRentExt};
+use monoio::io::{AsyncReadRent, AsyncWriteRentExt, CancelHandle, CancelableAsyncReadRent};
 use monoio::net::TcpStream;
 use rust_edge_gateway_sdk::abi::CallScope;
 use rust_edge_gateway_sdk::{Context, Response};
@@ -28,14 +28,27 @@ enum Read {
     TimedOut,
 }
 
-/// Reads more bytes onto the end of `buf`, within `wait`.
-async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>, wait: Duration) -> Read {
+/// Reads more bytes onto the end of `buf`, within `wait`; with `cancel`, shutdown can
+/// interrupt the wait.
+async fn read_more(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    wait: Duration,
+    cancel: Option<CancelHandle>,
+) -> Read {
     if buf.capacity() - buf.len() < 4096 {
         buf.reserve(16 * 1024);
     }
     let owned = std::mem::take(buf);
     let len = owned.len();
-    match monoio::time::timeout(wait, stream.read(owned.slice_mut(len..))).await {
+    let slice = owned.slice_mut(len..);
+    let read = async {
+        match cancel {
+            Some(c) => stream.cancelable_read(slice, c).await,
+            None => stream.read(slice).await,
+        }
+    };
+    match monoio::time::timeout(wait, read).await {
         Ok((res, slice)) => {
             *buf = slice.into_inner();
             match res {
@@ -99,7 +112,7 @@ async fn read_body(
             }
             buf.reserve(end.saturating_sub(buf.len()));
             while buf.len() < end {
-                match read_more(stream, buf, wait).await {
+                match read_more(stream, buf, wait, None).await {
                     Read::Data => {}
                     Read::Eof => return Err(HttpError::BadRequest("connection closed mid-body")),
                     Read::TimedOut => return Err(timed_out),
@@ -121,7 +134,7 @@ async fn read_body(
                     let cont = b"HTTP/1.1 100 Continue\r\n\r\n".to_vec();
                     write(stream, cont, wait).await.ok_or(timed_out.clone())?;
                 }
-                match read_more(stream, buf, wait).await {
+                match read_more(stream, buf, wait, None).await {
                     Read::Data => {}
                     Read::Eof => return Err(HttpError::BadRequest("connection closed mid-body")),
                     Read::TimedOut => return Err(timed_out),
@@ -152,15 +165,22 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
                     }
                 }
             }
-            if buf.is_empty() && core.shutdown.load(Ordering::Relaxed) {
-                return;
-            }
+            let idle = buf.is_empty();
+            let cancel = if idle {
+                // Shutting down: an idle connection is closed rather than waited on.
+                match core.cancel_handle() {
+                    Some(h) if !core.shutdown.load(Ordering::Relaxed) => Some(h),
+                    _ => return,
+                }
+            } else {
+                None
+            };
             let wait = match deadline {
                 None => cfg.keepalive_timeout,
                 Some(d) => d.saturating_duration_since(Instant::now()),
             };
             let started = deadline.is_some();
-            match read_more(&mut stream, &mut buf, wait).await {
+            match read_more(&mut stream, &mut buf, wait, cancel).await {
                 Read::Data => {
                     deadline.get_or_insert_with(|| Instant::now() + cfg.header_timeout);
                 }
@@ -185,10 +205,7 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
         let head_only = method == "HEAD";
         let has_body = head.body != BodyKind::None;
         let (endpoint, params) = match snap.router.lookup(host, method, text(&buf, head.path)) {
-            Lookup::Found(idx, params) => (
-                std::sync::Arc::clone(&snap.endpoints[*idx]),
-                decode_params(params.iter()),
-            ),
+            Lookup::Found(idx, params) => (*idx, decode_params(params.iter())),
             other => {
                 let resp = match other {
                     Lookup::MethodNotAllowed(allow) => error_response(405, "method not allowed")
@@ -215,6 +232,10 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
                 continue;
             }
         };
+
+        // The snapshot (an Rc on this core) keeps the endpoint, its version and library alive
+        // for the whole request: no shared reference count is touched per request.
+        let endpoint = &snap.endpoints[endpoint];
 
         // 3. Body.
         let (body, consumed) = match read_body(

@@ -17,7 +17,6 @@ use crate::registry::Snapshot;
 /// The snapshot is held as `Rc<Arc<Snapshot>>` on purpose: each request clones the `Rc`
 /// (a plain increment on this core) instead of the `Arc` (an atomic on a cache line every
 /// core shares).
-#[derive(Debug)]
 #[allow(clippy::redundant_allocation)]
 pub(crate) struct CoreState {
     pub index: usize,
@@ -31,6 +30,7 @@ pub(crate) struct CoreState {
     current: RefCell<Rc<Arc<Snapshot>>>,
     ids: Cell<u64>,
     id_prefix: u64,
+    canceller: Cell<Option<monoio::io::Canceller>>,
 }
 
 impl CoreState {
@@ -57,6 +57,24 @@ impl CoreState {
             current: RefCell::new(Rc::new(Arc::new(Snapshot::default()))),
             ids: Cell::new(0),
             id_prefix: nanos ^ ((index as u64) << 56) ^ u64::from(std::process::id()),
+            canceller: Cell::new(Some(monoio::io::Canceller::new())),
+        }
+    }
+
+    /// A handle that shutdown cancels: used by the accept loop and by idle keep-alive
+    /// reads, so a stopping worker neither accepts nor waits on idle clients. `None` once
+    /// shutdown began.
+    pub fn cancel_handle(&self) -> Option<monoio::io::CancelHandle> {
+        let c = self.canceller.take();
+        let h = c.as_ref().map(monoio::io::Canceller::handle);
+        self.canceller.set(c);
+        h
+    }
+
+    /// Cancels the accept and every idle read on this core.
+    pub fn cancel_all(&self) {
+        if let Some(c) = self.canceller.take() {
+            drop(c.cancel());
         }
     }
 
@@ -82,6 +100,14 @@ impl CoreState {
     pub fn next_request_id(&self) -> String {
         let n = self.ids.get().wrapping_add(1);
         self.ids.set(n);
-        format!("{:016x}{:08x}", self.id_prefix, n)
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut id = String::with_capacity(24);
+        for shift in (0..16).rev() {
+            id.push(HEX[((self.id_prefix >> (shift * 4)) & 0xf) as usize] as char);
+        }
+        for shift in (0..8).rev() {
+            id.push(HEX[((n >> (shift * 4)) & 0xf) as usize] as char);
+        }
+        id
     }
 }

@@ -119,6 +119,17 @@ impl Dataplane {
         &self.registry
     }
 
+    /// Blocks until SIGTERM or SIGINT, then shuts down gracefully (see
+    /// [`Dataplane::shutdown`]). Returns the signal number.
+    pub fn run_until_signal(self) -> io::Result<i32> {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT])?;
+        let signal = signals.forever().next().unwrap_or(SIGTERM);
+        tracing::info!(signal, "signal received: draining and stopping");
+        self.shutdown();
+        Ok(signal)
+    }
+
     /// Stops accepting, lets in-flight requests finish (up to the drain timeout) and joins
     /// the workers.
     pub fn shutdown(mut self) {

@@ -73,31 +73,23 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
         let _ = ready.send(listener.local_addr());
         let core = Rc::new(core);
         let shutdown = core.shutdown.clone();
-        let canceller = Rc::new(std::cell::Cell::new(Some(monoio::io::Canceller::new())));
         {
             let core = Rc::clone(&core);
-            let canceller = Rc::clone(&canceller);
             monoio::spawn(async move {
                 loop {
                     monoio::time::sleep(Duration::from_millis(10)).await;
                     drop(core.snapshot());
                     if core.shutdown.load(Ordering::Relaxed) {
-                        if let Some(c) = canceller.take() {
-                            drop(c.cancel());
-                        }
+                        core.cancel_all();
                         break;
                     }
                 }
             });
         }
         while !shutdown.load(Ordering::Relaxed) {
-            let handle = {
-                let c = canceller.take();
-                let h = c.as_ref().map(monoio::io::Canceller::handle);
-                canceller.set(c);
-                h
+            let Some(handle) = core.cancel_handle() else {
+                break;
             };
-            let Some(handle) = handle else { break };
             let (stream, peer) = match listener.cancelable_accept(handle).await {
                 Ok(s) => s,
                 Err(e) if shutdown.load(Ordering::Relaxed) => {

@@ -1,0 +1,104 @@
+//! The load-test baseline: a hello server on the same worker setup as the dataplane (one
+//! monoio runtime per thread, io_uring with epoll fallback, SO_REUSEPORT, httparse) with
+//! no router, no registry and no handler library. It builds the same JSON body per request
+//! as the `fx_async` hello handler, so the difference to the gateway is the gateway.
+//!
+//! `raw_monoio [--addr 127.0.0.1:9081] [--workers N]`
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use monoio::buf::IoBufMut;
+use monoio::io::{AsyncReadRent, AsyncWriteRentExt};
+use monoio::net::{ListenerOpts, TcpListener, TcpStream};
+
+async fn serve(mut stream: TcpStream) {
+    let _ = stream.set_nodelay(true);
+    let mut buf: Vec<u8> = Vec::with_capacity(8192);
+    let mut out: Vec<u8> = Vec::with_capacity(8192);
+    loop {
+        loop {
+            let mut headers = [httparse::EMPTY_HEADER; 64];
+            let mut req = httparse::Request::new(&mut headers);
+            let n = match req.parse(&buf) {
+                Ok(httparse::Status::Complete(n)) => n,
+                Ok(httparse::Status::Partial) => break,
+                Err(_) => return,
+            };
+            let body = serde_json::to_vec(&serde_json::json!({
+                "message": "Hello from Rust Edge Gateway!",
+                "version": "v1",
+                "path": req.path.unwrap_or("/"),
+                "method": req.method.unwrap_or("GET"),
+            }))
+            .unwrap_or_default();
+            out.extend_from_slice(b"HTTP/1.1 200 OK\r\ndate: ");
+            out.extend_from_slice(httpdate::fmt_http_date(std::time::SystemTime::now()).as_bytes());
+            out.extend_from_slice(b"\r\ncontent-type: application/json\r\ncontent-length: ");
+            out.extend_from_slice(itoa::Buffer::new().format(body.len()).as_bytes());
+            out.extend_from_slice(b"\r\n\r\n");
+            out.extend_from_slice(&body);
+            buf.drain(..n);
+        }
+        if !out.is_empty() {
+            let (res, o) = stream.write_all(out).await;
+            out = o;
+            out.clear();
+            if res.is_err() {
+                return;
+            }
+        }
+        if buf.capacity() - buf.len() < 4096 {
+            buf.reserve(8192);
+        }
+        let len = buf.len();
+        let (res, slice) = stream.read(buf.slice_mut(len..)).await;
+        buf = slice.into_inner();
+        match res {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut addr: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 9081));
+    let mut workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    while let Some(flag) = args.next() {
+        let value = args.next().unwrap_or_default();
+        match flag.as_str() {
+            "--addr" => addr = value.parse().unwrap_or(addr),
+            "--workers" => workers = value.parse().unwrap_or(workers),
+            _ => {}
+        }
+    }
+    let threads: Vec<_> = (0..workers)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let rt = monoio::RuntimeBuilder::<monoio::FusionDriver>::new()
+                    .with_entries(1024)
+                    .enable_timer()
+                    .build();
+                let Ok(mut rt) = rt else { return };
+                rt.block_on(async move {
+                    let opts = ListenerOpts::new()
+                        .reuse_port(true)
+                        .reuse_addr(true)
+                        .backlog(4096);
+                    let Ok(listener) = TcpListener::bind_with_config(addr, &opts) else {
+                        return;
+                    };
+                    while let Ok((stream, _)) = listener.accept().await {
+                        monoio::spawn(serve(stream));
+                    }
+                });
+            })
+        })
+        .collect();
+    println!("listening on {addr}");
+    let _ = std::io::stdout().flush();
+    for t in threads {
+        let _ = t.join();
+    }
+}
