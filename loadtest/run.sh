@@ -19,7 +19,7 @@ if ! command -v wrk >/dev/null; then
   apt-get update -qq && apt-get install -y -qq wrk >/dev/null
 fi
 say "building release binaries"
-cargo build --release -q -p rust-edge-gateway-benches --bin hello_gateway --bin raw_monoio
+cargo build --release -q -p rust-edge-gateway-benches --bin raw_monoio -p rust-edge-gateway-tests --bin hello_gateway
 BIN=${CARGO_TARGET_DIR:-target}/release
 
 tmp=$(mktemp -d)

@@ -10,6 +10,7 @@
 //!
 //! - [`http`]: HTTP/1.1 parsing and encoding, hardened against request smuggling.
 //! - [`router`]: (Host, method, path) to endpoint, static segments before `{params}`.
+//! - [`request`]: the handler's `Request` built from a parsed head.
 //! - [`registry`]: endpoints and handler versions, RCU snapshots per core, draining.
 //! - [`Dataplane`]: the worker threads (one monoio runtime per core) serving it all.
 
@@ -21,6 +22,7 @@ pub mod host;
 pub mod http;
 pub mod library;
 pub mod registry;
+pub mod request;
 pub mod router;
 mod server;
 

@@ -14,12 +14,12 @@ use rust_edge_gateway_sdk::abi::CallScope;
 use rust_edge_gateway_sdk::{Context, Response};
 
 use super::core::CoreState;
-use super::request::{build, decode_params, Origin};
 use crate::host::HOST_VTABLE;
 use crate::http::body::ChunkedDecoder;
 use crate::http::encode::{encode, error_response, Framing};
 use crate::http::parse::{parse_head, BodyKind, Head};
 use crate::http::HttpError;
+use crate::request::{build, decode_params, Origin};
 use crate::router::Lookup;
 
 enum Read {
@@ -150,6 +150,7 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
     let cfg = Rc::new((*core.config).clone());
     let mut buf: Vec<u8> = Vec::with_capacity(8 * 1024);
     let mut out: Vec<u8> = Vec::with_capacity(8 * 1024);
+    let peer_ip = peer.ip().to_string();
     loop {
         // 1. A complete head: idle keep-alive wait first, then the header timeout.
         let mut deadline: Option<Instant> =
@@ -257,12 +258,13 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
         let new_id = || core.next_request_id();
         let origin = Origin {
             peer,
+            peer_ip: &peer_ip,
             trusted: &cfg.trusted_proxies,
             new_id: &new_id,
         };
         let req = build(&buf, &head, params, body, &origin);
         let request_id = req.request_id.clone();
-        let keep_alive = !head.close && !core.shutdown.load(Ordering::Relaxed);
+        let client_close = head.close;
         let minor = head.minor;
         buf.drain(..consumed);
         let resp = {
@@ -285,7 +287,8 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
         };
         drop(snap);
 
-        // 5. Respond.
+        // 5. Respond (no keep-alive once shutdown began, even for a request that started before).
+        let keep_alive = !client_close && !core.shutdown.load(Ordering::Relaxed);
         write_response(
             &mut out,
             &resp,

@@ -2,7 +2,6 @@
 
 mod conn;
 mod core;
-mod request;
 mod worker;
 
 use std::io;

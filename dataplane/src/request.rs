@@ -21,9 +21,9 @@ fn valid_request_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
 
-fn client_ip(peer: SocketAddr, xff: Option<&str>, trusted: &[IpAddr]) -> String {
+fn client_ip(peer: SocketAddr, xff: Option<&str>, trusted: &[IpAddr], peer_text: &str) -> String {
     if !trusted.contains(&peer.ip()) {
-        return peer.ip().to_string();
+        return peer_text.to_string();
     }
     // Walk from the nearest hop; the first address that is not one of our proxies is the client.
     xff.into_iter()
@@ -35,14 +35,20 @@ fn client_ip(peer: SocketAddr, xff: Option<&str>, trusted: &[IpAddr]) -> String 
 }
 
 /// The parts of a request that come from the connection, not the head.
-pub(crate) struct Origin<'a> {
+#[allow(missing_debug_implementations)]
+pub struct Origin<'a> {
+    /// The TCP peer.
     pub peer: SocketAddr,
+    /// The peer's IP as text (formatted once per connection, not per request).
+    pub peer_ip: &'a str,
+    /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted: &'a [IpAddr],
+    /// Makes a request id when the client sent no valid one.
     pub new_id: &'a dyn Fn() -> String,
 }
 
 /// Path parameters as the handler sees them: percent-decoded.
-pub(crate) fn decode_params<'a, 'b>(
+pub fn decode_params<'a, 'b>(
     raw: impl Iterator<Item = (&'a str, &'b str)>,
 ) -> HashMap<String, String> {
     raw.map(|(k, v)| {
@@ -55,7 +61,7 @@ pub(crate) fn decode_params<'a, 'b>(
 }
 
 /// Builds the handler's view of the request.
-pub(crate) fn build(
+pub fn build(
     buf: &[u8],
     head: &Head,
     params: HashMap<String, String>,
@@ -81,11 +87,8 @@ pub(crate) fn build(
         Some(id) if valid_request_id(id) => id.clone(),
         _ => (origin.new_id)(),
     };
-    let client_ip = client_ip(
-        origin.peer,
-        headers.get("x-forwarded-for").map(String::as_str),
-        origin.trusted,
-    );
+    let xff = headers.get("x-forwarded-for").map(String::as_str);
+    let client_ip = client_ip(origin.peer, xff, origin.trusted, origin.peer_ip);
     Request {
         method: text(buf, head.method).to_string(),
         path: text(buf, head.path).to_string(),
@@ -107,12 +110,15 @@ mod tests {
         let proxy: SocketAddr = "10.0.0.1:5000".parse().unwrap();
         let direct: SocketAddr = "192.0.2.7:5000".parse().unwrap();
         let trusted = ["10.0.0.1".parse().unwrap()];
-        assert_eq!(client_ip(direct, Some("1.2.3.4"), &trusted), "192.0.2.7");
         assert_eq!(
-            client_ip(proxy, Some("1.2.3.4, 10.0.0.1"), &trusted),
+            client_ip(direct, Some("1.2.3.4"), &trusted, "192.0.2.7"),
+            "192.0.2.7"
+        );
+        assert_eq!(
+            client_ip(proxy, Some("1.2.3.4, 10.0.0.1"), &trusted, "10.0.0.1"),
             "1.2.3.4"
         );
-        assert_eq!(client_ip(proxy, None, &trusted), "10.0.0.1");
+        assert_eq!(client_ip(proxy, None, &trusted, "10.0.0.1"), "10.0.0.1");
         assert!(
             valid_request_id("abc-123_x.y:z") && !valid_request_id("a b") && !valid_request_id("")
         );
