@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORKERS=${WORKERS:-$(nproc)}
+URING=${URING:-defer-taskrun}   # default | defer-taskrun | coop-taskrun, same for raw and gateway
 say() { printf '==> %s\n' "$*" >&2; }
 
 if ! command -v wrk >/dev/null; then
@@ -35,9 +36,9 @@ start() { # name, command...
   say "$name did not start:"; cat "$tmp/$name.log" >&2; exit 1
 }
 
-say "starting raw baseline and gateway ($WORKERS workers each)"
-start raw "$BIN/raw_monoio" --addr 127.0.0.1:18081 --workers "$WORKERS"
-start gateway "$BIN/hello_gateway" --addr 127.0.0.1:18080 --workers "$WORKERS" --route /hello
+say "starting raw baseline and gateway ($WORKERS workers each, io_uring setup $URING)"
+start raw "$BIN/raw_monoio" --addr 127.0.0.1:18081 --workers "$WORKERS" --uring "$URING"
+start gateway "$BIN/hello_gateway" --addr 127.0.0.1:18080 --workers "$WORKERS" --route /hello --uring "$URING"
 targets=(raw=http://127.0.0.1:18081/hello gateway=http://127.0.0.1:18080/hello)
 
 if command -v nginx >/dev/null; then

@@ -3,6 +3,45 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+/// io_uring setup flags for the worker rings (ignored on the epoll fallback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UringSetup {
+    /// The kernel's defaults.
+    Default,
+    /// `SINGLE_ISSUER | DEFER_TASKRUN` (kernel 6.1+): completions run when the worker asks
+    /// for them instead of interrupting it. Falls back to `Default` when refused.
+    DeferTaskrun,
+    /// `COOP_TASKRUN | TASKRUN_FLAG` (kernel 5.19+).
+    CoopTaskrun,
+}
+
+impl UringSetup {
+    /// The ring builder for these flags.
+    pub fn builder(self) -> io_uring::Builder {
+        let mut b = io_uring::IoUring::builder();
+        match self {
+            UringSetup::Default => {}
+            UringSetup::DeferTaskrun => {
+                b.setup_single_issuer().setup_defer_taskrun();
+            }
+            UringSetup::CoopTaskrun => {
+                b.setup_coop_taskrun().setup_taskrun_flag();
+            }
+        }
+        b
+    }
+
+    /// Parses `default`, `defer-taskrun` or `coop-taskrun`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "default" => Some(UringSetup::Default),
+            "defer-taskrun" => Some(UringSetup::DeferTaskrun),
+            "coop-taskrun" => Some(UringSetup::CoopTaskrun),
+            _ => None,
+        }
+    }
+}
+
 /// How the dataplane listens, parses and calls handlers.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -16,6 +55,8 @@ pub struct DataplaneConfig {
     pub pin_workers: bool,
     /// io_uring submission queue entries.
     pub uring_entries: u32,
+    /// io_uring setup flags.
+    pub uring_setup: UringSetup,
     /// Largest request head (431 above).
     pub max_head_bytes: usize,
     /// Default largest body (413 above); endpoints may set their own.
@@ -44,6 +85,7 @@ impl Default for DataplaneConfig {
             workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
             pin_workers: false,
             uring_entries: 1024,
+            uring_setup: UringSetup::DeferTaskrun,
             max_head_bytes: 16 * 1024,
             max_body_bytes: 10 * 1024 * 1024,
             header_timeout: Duration::from_secs(10),
@@ -98,6 +140,13 @@ impl DataplaneConfig {
     #[must_use]
     pub fn handler_timeout(mut self, d: Duration) -> Self {
         self.handler_timeout = d;
+        self
+    }
+
+    /// Sets the io_uring setup flags.
+    #[must_use]
+    pub fn uring_setup(mut self, setup: UringSetup) -> Self {
+        self.uring_setup = setup;
         self
     }
 

@@ -26,6 +26,6 @@ pub mod request;
 pub mod router;
 mod server;
 
-pub use config::DataplaneConfig;
+pub use config::{DataplaneConfig, UringSetup};
 pub use error::LoadError;
 pub use server::{Dataplane, StartError};

@@ -54,23 +54,44 @@ impl<T> Default for Node<T> {
 }
 
 /// Path parameters of a match: names from the pattern, values borrowed from the path.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Params<'r, 'p> {
-    items: [(&'r str, &'p str); MAX_PARAMS],
+    // Only `..len` is initialised; the rest is never read (no 512-byte memset per lookup).
+    items: [std::mem::MaybeUninit<(&'r str, &'p str)>; MAX_PARAMS],
     len: usize,
+}
+
+impl std::fmt::Debug for Params<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl<'r, 'p> Params<'r, 'p> {
     fn new() -> Self {
         Params {
-            items: [("", ""); MAX_PARAMS],
+            items: [const { std::mem::MaybeUninit::uninit() }; MAX_PARAMS],
             len: 0,
+        }
+    }
+
+    fn push(&mut self, name: &'r str, value: &'p str) -> bool {
+        match self.items.get_mut(self.len) {
+            Some(slot) => {
+                slot.write((name, value));
+                self.len += 1;
+                true
+            }
+            None => false,
         }
     }
 
     /// The (name, raw value) pairs, in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&'r str, &'p str)> + '_ {
-        self.items[..self.len].iter().copied()
+        // SAFETY: `push` initialised every slot below `len`.
+        self.items[..self.len]
+            .iter()
+            .map(|s| unsafe { s.assume_init() })
     }
 
     /// Number of parameters.
@@ -149,24 +170,27 @@ impl<T> Node<T> {
         Ok(())
     }
 
+    /// Matches `rest` (the path after this node, without its leading `/`; `None` at the end).
     fn find<'r, 'p>(
         &'r self,
-        segs: &[&'p str],
+        rest: Option<&'p str>,
         params: &mut Params<'r, 'p>,
     ) -> Option<&'r Node<T>> {
-        let Some((first, rest)) = segs.split_first() else {
+        let Some(rest) = rest else {
             return (!self.methods.is_empty()).then_some(self);
         };
-        if let Some(child) = self.statics.get(*first) {
-            if let Some(found) = child.find(rest, params) {
+        let (first, next) = match rest.split_once('/') {
+            Some((first, next)) => (first, Some(next)),
+            None => (rest, None),
+        };
+        if let Some(child) = self.statics.get(first) {
+            if let Some(found) = child.find(next, params) {
                 return Some(found);
             }
         }
         if let Some((name, child)) = &self.param {
-            if !first.is_empty() && params.len < MAX_PARAMS {
-                params.items[params.len] = (name, first);
-                params.len += 1;
-                if let Some(found) = child.find(rest, params) {
+            if !first.is_empty() && params.push(name, first) {
+                if let Some(found) = child.find(next, params) {
                     return Some(found);
                 }
                 params.len -= 1;
@@ -176,9 +200,13 @@ impl<T> Node<T> {
     }
 }
 
-fn lookup_tree<'r, 'p, T>(root: &'r Node<T>, method: &str, segs: &[&'p str]) -> Lookup<'r, 'p, T> {
+fn lookup_tree<'r, 'p, T>(
+    root: &'r Node<T>,
+    method: &str,
+    path: Option<&'p str>,
+) -> Lookup<'r, 'p, T> {
     let mut params = Params::new();
-    let Some(node) = root.find(segs, &mut params) else {
+    let Some(node) = root.find(path, &mut params) else {
         return Lookup::NotFound;
     };
     let pick = |m: &str| {
@@ -289,16 +317,10 @@ impl<T> Router<T> {
 
     /// Finds the route for a request. `host` is the Host header (port allowed).
     pub fn lookup<'r, 'p>(&'r self, host: &str, method: &str, path: &'p str) -> Lookup<'r, 'p, T> {
-        let mut segs_buf = [""; 64];
-        let mut n = 0;
-        for s in segments(path) {
-            if n == segs_buf.len() {
-                return Lookup::NotFound;
-            }
-            segs_buf[n] = s;
-            n += 1;
-        }
-        let segs = &segs_buf[..n];
+        // "/a/b/" -> Some("a/b"); "/" -> None (the root).
+        let trimmed = path.strip_prefix('/').unwrap_or(path);
+        let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
+        let segs = (!trimmed.is_empty()).then_some(trimmed);
         let mut buf = [0u8; 256];
         let host = host_key(host, &mut buf);
         let mut not_allowed = None;

@@ -3,7 +3,7 @@
 //! no router, no registry and no handler library. It builds the same JSON body per request
 //! as the `fx_async` hello handler, so the difference to the gateway is the gateway.
 //!
-//! `raw_monoio [--addr 127.0.0.1:9081] [--workers N]`
+//! `raw_monoio [--addr 127.0.0.1:9081] [--workers N] [--uring default|defer-taskrun|coop-taskrun]`
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 use monoio::buf::IoBufMut;
 use monoio::io::{AsyncReadRent, AsyncWriteRentExt};
 use monoio::net::{ListenerOpts, TcpListener, TcpStream};
+use rust_edge_gateway_dataplane::UringSetup;
 
 async fn serve(mut stream: TcpStream) {
     let _ = stream.set_nodelay(true);
@@ -65,11 +66,13 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut addr: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 9081));
     let mut workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut uring = UringSetup::DeferTaskrun;
     while let Some(flag) = args.next() {
         let value = args.next().unwrap_or_default();
         match flag.as_str() {
             "--addr" => addr = value.parse().unwrap_or(addr),
             "--workers" => workers = value.parse().unwrap_or(workers),
+            "--uring" => uring = UringSetup::parse(&value).unwrap_or(uring),
             _ => {}
         }
     }

@@ -42,10 +42,24 @@ pub(crate) fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
 /// idle core and watches for shutdown. Reports its bound address (or error) on `ready`.
 pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Result<SocketAddr>>) {
     log_driver();
-    let runtime = monoio::RuntimeBuilder::<monoio::FusionDriver>::new()
-        .with_entries(core.config.uring_entries)
-        .enable_timer()
-        .build();
+    let build = |setup: crate::config::UringSetup| {
+        monoio::RuntimeBuilder::<monoio::FusionDriver>::new()
+            .with_entries(core.config.uring_entries)
+            .uring_builder(setup.builder())
+            .enable_timer()
+            .build()
+    };
+    let runtime = match build(core.config.uring_setup) {
+        Ok(rt) => Ok(rt),
+        Err(e) if core.config.uring_setup != crate::config::UringSetup::Default => {
+            tracing::warn!(
+                "io_uring setup {:?} refused ({e}); using the kernel defaults",
+                core.config.uring_setup
+            );
+            build(crate::config::UringSetup::Default)
+        }
+        Err(e) => Err(e),
+    };
     let mut runtime = match runtime {
         Ok(rt) => rt,
         Err(e) => {

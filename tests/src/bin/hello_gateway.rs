@@ -1,6 +1,7 @@
 //! The dataplane serving one handler library, for load tests and the SIGTERM test.
 //!
-//! `hello_gateway [--addr 127.0.0.1:9080] [--workers N] [--handler lib.so] [--route /hello]`
+//! `hello_gateway [--addr 127.0.0.1:9080] [--workers N] [--handler lib.so] [--route /hello]
+//! [--uring default|defer-taskrun|coop-taskrun]`
 //! Without `--handler` it builds and serves the `fx_async` test fixture. Prints
 //! `listening on ADDR` once ready; SIGTERM or SIGINT drains in-flight requests and exits 0.
 
@@ -10,7 +11,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use rust_edge_gateway_dataplane::registry::EndpointSpec;
-use rust_edge_gateway_dataplane::{Dataplane, DataplaneConfig};
+use rust_edge_gateway_dataplane::{Dataplane, DataplaneConfig, UringSetup};
 use rust_edge_gateway_tests::fixtures::fixtures;
 use rust_edge_gateway_tests::harness::Store;
 
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
     let mut workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut handler: Option<PathBuf> = None;
     let mut routes: Vec<String> = Vec::new();
+    let mut uring = UringSetup::DeferTaskrun;
     while let Some(flag) = args.next() {
         let value = args.next().unwrap_or_default();
         match flag.as_str() {
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
             "--workers" => workers = value.parse().unwrap_or(workers),
             "--handler" => handler = Some(PathBuf::from(value)),
             "--route" => routes.push(value),
+            "--uring" => uring = UringSetup::parse(&value).unwrap_or(uring),
             _ => {
                 eprintln!("usage: hello_gateway [--addr A] [--workers N] [--handler lib.so] [--route /path]...");
                 return ExitCode::from(2);
