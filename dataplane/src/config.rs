@@ -76,6 +76,8 @@ pub struct DataplaneConfig {
     pub trusted_proxies: Vec<IpAddr>,
     /// Threads running synchronous handlers.
     pub blocking_threads: usize,
+    /// A worker silent for longer than this is reported as blocked.
+    pub watchdog_threshold: Duration,
 }
 
 impl Default for DataplaneConfig {
@@ -95,6 +97,7 @@ impl Default for DataplaneConfig {
             drain_timeout: Duration::from_secs(30),
             trusted_proxies: Vec::new(),
             blocking_threads: 16,
+            watchdog_threshold: Duration::from_millis(500),
         }
     }
 }

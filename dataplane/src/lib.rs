@@ -12,6 +12,7 @@
 //! - [`router`]: (Host, method, path) to endpoint, static segments before `{params}`.
 //! - [`request`]: the handler's `Request` built from a parsed head.
 //! - [`registry`]: endpoints and handler versions, RCU snapshots per core, draining.
+//! - [`watchdog`]: detects a worker blocked by a handler that does not yield.
 //! - [`Dataplane`]: the worker threads (one monoio runtime per core) serving it all.
 
 pub mod alloc;
@@ -25,6 +26,7 @@ pub mod registry;
 pub mod request;
 pub mod router;
 mod server;
+pub mod watchdog;
 
 pub use config::{DataplaneConfig, UringSetup};
 pub use error::LoadError;

@@ -3,8 +3,11 @@
 //! a timeout, writes the response, and goes on with the next (pipelined) request already in
 //! the buffer. Any framing error gets its 4xx and closes the connection.
 
+use std::future::{poll_fn, Future};
+use std::pin::pin;
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use monoio::buf::IoBufMut;
@@ -268,21 +271,37 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
         let minor = head.minor;
         buf.drain(..consumed);
         let resp = {
-            let _inflight = endpoint.version.enter(core.index);
+            let _inflight = endpoint.version.enter_local(core.index);
             let ctx = Context::__from_scope(CallScope {
                 host: &HOST_VTABLE,
                 scope: endpoint.spec.scope,
             });
-            let call = endpoint.version.lib.invoke(ctx, req, &core.pool);
-            match monoio::time::timeout(endpoint.spec.timeout, call).await {
-                Ok(resp) => resp,
-                Err(_) => error_response(
-                    504,
-                    &format!(
-                        "handler timed out after {} ms",
-                        endpoint.spec.timeout.as_millis()
-                    ),
-                ),
+            let mut call = pin!(endpoint.version.lib.invoke_borrowed(ctx, req, &core.pool));
+            // Tell the watchdog which endpoint this worker is polling.
+            let polling = &core.heartbeat.polling;
+            let tag = endpoint.spec.scope + 1;
+            let mut tracked = pin!(poll_fn(|cx| {
+                polling.store(tag, Ordering::Relaxed);
+                let r = call.as_mut().poll(cx);
+                polling.store(0, Ordering::Relaxed);
+                r
+            }));
+            // Most handlers finish on their first poll: arm the timeout timer only for those
+            // that wait.
+            match poll_fn(|cx| Poll::Ready(tracked.as_mut().poll(cx))).await {
+                Poll::Ready(resp) => resp,
+                Poll::Pending => {
+                    match monoio::time::timeout(endpoint.spec.timeout, tracked).await {
+                        Ok(resp) => resp,
+                        Err(_) => error_response(
+                            504,
+                            &format!(
+                                "handler timed out after {} ms",
+                                endpoint.spec.timeout.as_millis()
+                            ),
+                        ),
+                    }
+                }
             }
         };
         drop(snap);

@@ -31,6 +31,8 @@ pub(crate) struct CoreState {
     ids: Cell<u64>,
     id_prefix: u64,
     canceller: Cell<Option<monoio::io::Canceller>>,
+    pub heartbeat: Arc<crate::watchdog::Heartbeat>,
+    pub watchdog: Arc<crate::watchdog::Watchdog>,
 }
 
 impl CoreState {
@@ -41,6 +43,7 @@ impl CoreState {
         shutdown: Arc<AtomicBool>,
         inbox: Receiver<Arc<Snapshot>>,
         epoch: Arc<AtomicU64>,
+        watchdog: Arc<crate::watchdog::Watchdog>,
     ) -> Self {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -58,6 +61,8 @@ impl CoreState {
             ids: Cell::new(0),
             id_prefix: nanos ^ ((index as u64) << 56) ^ u64::from(std::process::id()),
             canceller: Cell::new(Some(monoio::io::Canceller::new())),
+            heartbeat: watchdog.heartbeat(index),
+            watchdog,
         }
     }
 
@@ -94,6 +99,13 @@ impl CoreState {
             self.seen.set(epoch);
         }
         Rc::clone(&self.current.borrow())
+    }
+
+    /// Records a heartbeat for the watchdog.
+    pub fn beat(&self) {
+        self.heartbeat
+            .beat_ms
+            .store(self.watchdog.now_ms(), Ordering::Release);
     }
 
     /// A fresh request id, unique within this process run.

@@ -14,6 +14,7 @@ use std::time::Duration;
 use crate::blocking::BlockingPool;
 use crate::config::{ConfigError, DataplaneConfig};
 use crate::registry::Registry;
+use crate::watchdog::{Watchdog, WorkerHealth};
 
 /// Why the dataplane could not start.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +35,7 @@ pub struct Dataplane {
     shutdown: Arc<AtomicBool>,
     workers: Vec<JoinHandle<()>>,
     janitor: Option<JoinHandle<()>>,
+    watchdog: Arc<Watchdog>,
 }
 
 impl Dataplane {
@@ -48,6 +50,7 @@ impl Dataplane {
         let mut workers = Vec::new();
         let (ready_tx, ready_rx) = mpsc::channel();
         let cores = core_affinity::get_core_ids().unwrap_or_default();
+        let watchdog = Arc::new(Watchdog::new(config.workers, config.watchdog_threshold));
         let mut addr = config.addr;
         for index in 0..config.workers {
             let (tx, rx) = crossbeam_channel::unbounded();
@@ -57,6 +60,7 @@ impl Dataplane {
                 Arc::clone(&pool),
                 Arc::clone(&shutdown),
                 Arc::clone(&epoch),
+                Arc::clone(&watchdog),
             );
             let pin = config
                 .pin_workers
@@ -70,8 +74,9 @@ impl Dataplane {
                     if let Some(id) = pin {
                         core_affinity::set_for_current(id);
                     }
-                    let (config, pool, shutdown, epoch) = parts;
-                    let core = core::CoreState::new(index, config, pool, shutdown, rx, epoch);
+                    let (config, pool, shutdown, epoch, watchdog) = parts;
+                    let core =
+                        core::CoreState::new(index, config, pool, shutdown, rx, epoch, watchdog);
                     worker::run(core, bind_addr, ready);
                 })?;
             workers.push(handle);
@@ -87,11 +92,14 @@ impl Dataplane {
         let janitor = {
             let registry = Arc::clone(&registry);
             let shutdown = Arc::clone(&shutdown);
+            let watchdog = Arc::clone(&watchdog);
             std::thread::Builder::new()
                 .name("reg-drain".into())
                 .spawn(move || {
+                    let mut reported = vec![false; watchdog.health().len()];
                     while !shutdown.load(Ordering::Relaxed) {
                         std::thread::sleep(Duration::from_millis(20));
+                        watchdog.check(&mut reported);
                         let released = registry.cleanup_drained();
                         if released > 0 {
                             tracing::debug!(released, "released drained handler versions");
@@ -105,12 +113,18 @@ impl Dataplane {
             shutdown,
             workers,
             janitor: Some(janitor),
+            watchdog,
         })
     }
 
     /// The address the workers listen on.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Each worker's health: heartbeat age, whether it is blocked, stalls seen.
+    pub fn worker_health(&self) -> Vec<WorkerHealth> {
+        self.watchdog.health()
     }
 
     /// The registry: deploy, swap and remove endpoints; stats.

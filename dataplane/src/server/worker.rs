@@ -91,6 +91,7 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
             let core = Rc::clone(&core);
             monoio::spawn(async move {
                 loop {
+                    core.beat();
                     monoio::time::sleep(Duration::from_millis(10)).await;
                     drop(core.snapshot());
                     if core.shutdown.load(Ordering::Relaxed) {
