@@ -80,6 +80,7 @@ pub struct Framing<'a> {
 /// Appends the encoded response to `out`. Returns how many handler headers were dropped
 /// for containing invalid bytes.
 pub fn encode(out: &mut Vec<u8>, resp: &Response, f: Framing<'_>) -> usize {
+    out.reserve(256 + resp.body_bytes().len());
     let status = if (100..=999).contains(&resp.status) {
         resp.status
     } else {

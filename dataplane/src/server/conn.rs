@@ -39,8 +39,10 @@ async fn read_more(
     wait: Duration,
     cancel: Option<CancelHandle>,
 ) -> Read {
-    if buf.capacity() - buf.len() < 4096 {
-        buf.reserve(16 * 1024);
+    // Small first (an idle keep-alive connection holds this buffer in its pending read),
+    // then doubling for large heads and bodies.
+    if buf.capacity() - buf.len() < 512 {
+        buf.reserve(buf.capacity().max(2048));
     }
     let owned = std::mem::take(buf);
     let len = owned.len();
@@ -151,8 +153,8 @@ async fn read_body(
 pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, core: Rc<CoreState>) {
     let _ = stream.set_nodelay(true);
     let cfg = Rc::new((*core.config).clone());
-    let mut buf: Vec<u8> = Vec::with_capacity(8 * 1024);
-    let mut out: Vec<u8> = Vec::with_capacity(8 * 1024);
+    let mut buf: Vec<u8> = Vec::with_capacity(2048);
+    let mut out: Vec<u8> = Vec::new();
     let peer_ip = peer.ip().to_string();
     loop {
         // 1. A complete head: idle keep-alive wait first, then the header timeout.
@@ -319,7 +321,17 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
             },
         );
         match write(&mut stream, out, cfg.keepalive_timeout).await {
-            Some(o) if keep_alive => out = o,
+            Some(o) if keep_alive => {
+                out = o;
+                if buf.is_empty() {
+                    // Going idle: an idle keep-alive connection keeps no response buffer and no
+                    // oversized read buffer (10,000 idle connections must stay cheap).
+                    out = Vec::new();
+                    if buf.capacity() > 8192 {
+                        buf = Vec::with_capacity(2048);
+                    }
+                }
+            }
             _ => return,
         }
     }
