@@ -23,6 +23,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 command -v cargo >/dev/null 2>&1 || { echo "error: cargo not found; install the Rust toolchain (rustup)" >&2; exit 1; }
 
+# The connection tests hold 10,000 sockets on each side.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

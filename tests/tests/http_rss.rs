@@ -13,6 +13,10 @@ use rust_edge_gateway_tests::fixtures::fixtures;
 use rust_edge_gateway_tests::harness::{rss_kib, Store};
 use rust_edge_gateway_tests::http::{get, Conn};
 
+/// The two measurements must not overlap: the connection test's clients live in this
+/// process, whose RSS the swap test measures.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn rss_of(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
     status
@@ -23,8 +27,34 @@ fn rss_of(pid: u32) -> u64 {
         .expect("VmRSS")
 }
 
+/// Raises this process's open-file limit (inherited by the gateway child) so that both
+/// sides can hold 10,000 sockets.
+fn raise_fd_limit(need: u64) {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain getrlimit/setrlimit on a local struct.
+    unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
+        if lim.rlim_max < need {
+            lim.rlim_max = need; // allowed for root; otherwise the check below explains
+        }
+        lim.rlim_cur = lim.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
+    }
+    assert!(
+        lim.rlim_cur >= need,
+        "this test needs {need} open files (ulimit -n); the limit is {}; run as root or raise it",
+        lim.rlim_cur
+    );
+}
+
 #[test]
 fn ten_thousand_idle_keep_alive_connections() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    raise_fd_limit(10_200); // each side (this process, the gateway child) holds 10,000 sockets
     let mut child = Command::new(env!("CARGO_BIN_EXE_hello_gateway"))
         .args(["--addr", "127.0.0.1:0", "--workers", "2", "--handler"])
         .arg(fixtures().lib("fx_async"))
@@ -88,6 +118,7 @@ fn spec() -> EndpointSpec {
 
 #[test]
 fn a_thousand_hot_swaps_keep_rss_flat() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let dp =
         Dataplane::start(DataplaneConfig::new("127.0.0.1:0".parse().expect("addr")).workers(2))
             .expect("start");
