@@ -3,33 +3,19 @@
 //! equivalent Request (the baseline, measured in the same run). The difference is what
 //! the gateway adds per request on top of the handler, sockets excluded.
 
-use std::future::Future;
 use std::hint::black_box;
-use std::pin::pin;
-use std::task::{Context as TaskContext, Poll, Waker};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rust_edge_gateway_dataplane::http::encode::{encode, Framing};
 use rust_edge_gateway_dataplane::http::parse::parse_head;
 use rust_edge_gateway_dataplane::request::{build, decode_params, Origin};
 use rust_edge_gateway_dataplane::router::{Lookup, Router};
-use rust_edge_gateway_sdk::{Request, Response};
+use rust_edge_gateway_sdk::Request;
 use rust_edge_gateway_tests::fixtures::fixtures;
-use rust_edge_gateway_tests::harness::{ctx, Store};
+use rust_edge_gateway_tests::harness::{ctx, ready_now, Store};
 
 const RAW: &[u8] =
     b"GET /hello HTTP/1.1\r\nHost: localhost:9080\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n";
-
-fn ready_now(fut: impl Future<Output = Response>) -> Response {
-    let mut fut = pin!(fut);
-    match fut
-        .as_mut()
-        .poll(&mut TaskContext::from_waker(Waker::noop()))
-    {
-        Poll::Ready(r) => r,
-        Poll::Pending => Response::internal_error("pending"),
-    }
-}
 
 fn request_path(c: &mut Criterion) {
     let store = Store::new();

@@ -5,44 +5,15 @@
 //! `handler_call_count <direct|dylib|request> <N>`; `benches/handler_call_instructions.sh`
 //! runs it for every path at two N and prints instructions per call and the ratio.
 
-use std::future::Future;
 use std::hint::black_box;
-use std::pin::pin;
 use std::process::ExitCode;
-use std::task::{Context as TaskContext, Poll, Waker};
 
-use rust_edge_gateway_sdk::{Request, Response};
 use rust_edge_gateway_tests::fixtures::fixtures;
-use rust_edge_gateway_tests::harness::{ctx, Store};
+use rust_edge_gateway_tests::harness::{ctx, hello_request, ready_now, Store};
 
 #[allow(dead_code, unused_imports, unreachable_code, unexpected_cfgs)]
 #[path = "../../tests/fixtures/handlers/fx_async/src/lib.rs"]
 mod fx_async;
-
-fn hello_request() -> Request {
-    let mut req = Request {
-        method: "GET".into(),
-        path: "/hello".into(),
-        request_id: "0f6c2a9e-bench".into(),
-        client_ip: Some("127.0.0.1".into()),
-        ..Default::default()
-    };
-    req.headers.insert("host".into(), "localhost:9080".into());
-    req.headers.insert("user-agent".into(), "bench/1.0".into());
-    req.headers.insert("accept".into(), "*/*".into());
-    req
-}
-
-fn ready_now(fut: impl Future<Output = Response>) -> Response {
-    let mut fut = pin!(fut);
-    match fut
-        .as_mut()
-        .poll(&mut TaskContext::from_waker(Waker::noop()))
-    {
-        Poll::Ready(r) => r,
-        Poll::Pending => Response::internal_error("pending"),
-    }
-}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();

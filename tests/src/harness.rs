@@ -2,11 +2,15 @@
 
 use std::future::Future;
 use std::path::Path;
+use std::pin::pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll, Waker};
+use std::time::Duration;
 
 use rust_edge_gateway_dataplane::host::HOST_VTABLE;
 use rust_edge_gateway_dataplane::library::{install, HandlerLibrary};
+use rust_edge_gateway_dataplane::registry::EndpointSpec;
 use rust_edge_gateway_dataplane::LoadError;
 use rust_edge_gateway_sdk::abi::CallScope;
 use rust_edge_gateway_sdk::{Body, Context, Request, Response};
@@ -118,4 +122,45 @@ pub fn rss_kib() -> u64 {
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
         .expect("VmRSS in /proc/self/status")
+}
+
+/// Polls a handler future once with a no-op waker: for handlers that answer without
+/// waiting (benchmarks and memory probes drive them without a runtime).
+pub fn ready_now(fut: impl Future<Output = Response>) -> Response {
+    let mut fut = pin!(fut);
+    match fut
+        .as_mut()
+        .poll(&mut TaskContext::from_waker(Waker::noop()))
+    {
+        Poll::Ready(r) => r,
+        Poll::Pending => Response::internal_error("handler unexpectedly pending"),
+    }
+}
+
+/// The `GET /hello` request benchmarks use, with the headers a load generator sends.
+pub fn hello_request() -> Request {
+    let mut req = Request {
+        method: "GET".into(),
+        path: "/hello".into(),
+        request_id: "0f6c2a9e-bench".into(),
+        client_ip: Some("127.0.0.1".into()),
+        ..Default::default()
+    };
+    req.headers.insert("host".into(), "localhost:9080".into());
+    req.headers.insert("user-agent".into(), "bench/1.0".into());
+    req.headers.insert("accept".into(), "*/*".into());
+    req
+}
+
+/// An endpoint on every host with test defaults: 64 KiB bodies, 5 s timeout, scope 0.
+pub fn endpoint(id: &str, method: &str, path: &str) -> EndpointSpec {
+    EndpointSpec {
+        id: id.into(),
+        domain: "*".into(),
+        method: method.into(),
+        path: path.into(),
+        max_body: 64 * 1024,
+        timeout: Duration::from_secs(5),
+        scope: 0,
+    }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use rust_edge_gateway_dataplane::registry::EndpointSpec;
 use rust_edge_gateway_dataplane::{Dataplane, DataplaneConfig};
 use rust_edge_gateway_tests::fixtures::fixtures;
-use rust_edge_gateway_tests::harness::Store;
+use rust_edge_gateway_tests::harness::{endpoint, Store};
 use rust_edge_gateway_tests::http::{get, once, Conn};
 
 struct Gateway {
@@ -61,13 +61,9 @@ impl Gateway {
     fn deploy(&self, id: &str, domain: &str, method: &str, path: &str, timeout: Duration) {
         let lib = self.store.load(&fixtures().lib("fx_async")).expect("load");
         let spec = EndpointSpec {
-            id: id.into(),
             domain: domain.into(),
-            method: method.into(),
-            path: path.into(),
-            max_body: 64 * 1024,
             timeout,
-            scope: 0,
+            ..endpoint(id, method, path)
         };
         self.dp().registry().deploy(spec, lib).expect("deploy");
     }

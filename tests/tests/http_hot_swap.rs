@@ -7,23 +7,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rust_edge_gateway_dataplane::registry::EndpointSpec;
 use rust_edge_gateway_dataplane::{Dataplane, DataplaneConfig};
 use rust_edge_gateway_tests::fixtures::fixtures;
-use rust_edge_gateway_tests::harness::Store;
+use rust_edge_gateway_tests::harness::{endpoint, Store};
 use rust_edge_gateway_tests::http::{get, Conn};
-
-fn spec() -> EndpointSpec {
-    EndpointSpec {
-        id: "swap".into(),
-        domain: "*".into(),
-        method: "GET".into(),
-        path: "/hello".into(),
-        max_body: 1024,
-        timeout: Duration::from_secs(5),
-        scope: 0,
-    }
-}
 
 #[test]
 fn fifty_swaps_under_32_connections_drop_nothing() {
@@ -37,7 +24,10 @@ fn fifty_swaps_under_32_connections_drop_nothing() {
         .expect("install v1");
     let v2 = store.install(&fixtures().async_v2()).expect("install v2");
     dp.registry()
-        .deploy(spec(), Store::load_installed(&v1).expect("load v1"))
+        .deploy(
+            endpoint("swap", "GET", "/hello"),
+            Store::load_installed(&v1).expect("load v1"),
+        )
         .expect("deploy v1");
     let addr = dp.local_addr();
 
@@ -83,14 +73,20 @@ fn fifty_swaps_under_32_connections_drop_nothing() {
     for i in 0..50 {
         let path = if i % 2 == 0 { &v2 } else { &v1 };
         let lib = Store::load_installed(path).expect("load");
-        let result = dp.registry().deploy(spec(), lib).expect("swap");
+        let result = dp
+            .registry()
+            .deploy(endpoint("swap", "GET", "/hello"), lib)
+            .expect("swap");
         assert!(result.swapped && result.draining);
         max_pending = max_pending.max(result.old_requests_pending);
         std::thread::sleep(Duration::from_millis(20));
     }
     // The 50th swap (i = 49) installed v1; one more makes v2 final.
     dp.registry()
-        .deploy(spec(), Store::load_installed(&v2).expect("load"))
+        .deploy(
+            endpoint("swap", "GET", "/hello"),
+            Store::load_installed(&v2).expect("load"),
+        )
         .expect("final swap");
     swapped.store(true, Ordering::Release);
     std::thread::sleep(Duration::from_millis(300));

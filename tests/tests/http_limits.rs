@@ -4,23 +4,10 @@
 
 use std::time::Duration;
 
-use rust_edge_gateway_dataplane::registry::EndpointSpec;
 use rust_edge_gateway_dataplane::{Dataplane, DataplaneConfig};
 use rust_edge_gateway_tests::fixtures::fixtures;
-use rust_edge_gateway_tests::harness::Store;
+use rust_edge_gateway_tests::harness::{endpoint, Store};
 use rust_edge_gateway_tests::http::{get, Conn};
-
-fn spec(id: &str, path: &str) -> EndpointSpec {
-    EndpointSpec {
-        id: id.into(),
-        domain: "*".into(),
-        method: "GET".into(),
-        path: path.into(),
-        max_body: 1024,
-        timeout: Duration::from_secs(5),
-        scope: 0,
-    }
-}
 
 #[test]
 fn keep_alive_timeout_and_connection_limit() {
@@ -37,13 +24,13 @@ fn keep_alive_timeout_and_connection_limit() {
     let store = Store::new();
     dp.registry()
         .deploy(
-            spec("hello", "/hello"),
+            endpoint("hello", "GET", "/hello"),
             store.load(&fixtures().lib("fx_async")).expect("load"),
         )
         .expect("deploy");
     dp.registry()
         .deploy(
-            spec("blocking", "/blocking"),
+            endpoint("blocking", "GET", "/blocking"),
             store.load(&fixtures().lib("fx_blocking")).expect("load"),
         )
         .expect("deploy");

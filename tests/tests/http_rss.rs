@@ -7,10 +7,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use rust_edge_gateway_dataplane::registry::EndpointSpec;
 use rust_edge_gateway_dataplane::{Dataplane, DataplaneConfig};
 use rust_edge_gateway_tests::fixtures::fixtures;
-use rust_edge_gateway_tests::harness::{rss_kib, Store};
+use rust_edge_gateway_tests::harness::{endpoint, rss_kib, Store};
 use rust_edge_gateway_tests::http::{get, Conn};
 
 /// The two measurements must not overlap: the connection test's clients live in this
@@ -104,18 +103,6 @@ fn ten_thousand_idle_keep_alive_connections() {
     assert!(child.wait().expect("wait").success());
 }
 
-fn spec() -> EndpointSpec {
-    EndpointSpec {
-        id: "swap".into(),
-        domain: "*".into(),
-        method: "GET".into(),
-        path: "/hello".into(),
-        max_body: 1024,
-        timeout: Duration::from_secs(5),
-        scope: 0,
-    }
-}
-
 #[test]
 fn a_thousand_hot_swaps_keep_rss_flat() {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
@@ -131,7 +118,9 @@ fn a_thousand_hot_swaps_keep_rss_flat() {
     let mut swap = |n: usize| {
         for i in 0..n {
             let lib = Store::load_installed(&paths[i % 2]).expect("load");
-            dp.registry().deploy(spec(), lib).expect("swap");
+            dp.registry()
+                .deploy(endpoint("swap", "GET", "/hello"), lib)
+                .expect("swap");
             let r = conn.send(&get("/hello")).reply().expect("reply");
             assert_eq!(r.status, 200);
         }

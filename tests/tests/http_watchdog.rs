@@ -6,20 +6,8 @@ use std::time::{Duration, Instant};
 use rust_edge_gateway_dataplane::registry::EndpointSpec;
 use rust_edge_gateway_dataplane::{Dataplane, DataplaneConfig};
 use rust_edge_gateway_tests::fixtures::fixtures;
-use rust_edge_gateway_tests::harness::Store;
+use rust_edge_gateway_tests::harness::{endpoint, Store};
 use rust_edge_gateway_tests::http::{get, Conn};
-
-fn spec(id: &str, path: &str, scope: u64) -> EndpointSpec {
-    EndpointSpec {
-        id: id.into(),
-        domain: "*".into(),
-        method: "GET".into(),
-        path: path.into(),
-        max_body: 1024,
-        timeout: Duration::from_secs(10),
-        scope,
-    }
-}
 
 #[test]
 fn a_spinning_handler_is_reported_and_the_other_worker_keeps_serving() {
@@ -29,10 +17,23 @@ fn a_spinning_handler_is_reported_and_the_other_worker_keeps_serving() {
     let store = Store::new();
     let lib = fixtures().lib("fx_async");
     dp.registry()
-        .deploy(spec("spin", "/spin", 42), store.load(&lib).expect("load"))
+        .deploy(
+            EndpointSpec {
+                scope: 42,
+                timeout: Duration::from_secs(10),
+                ..endpoint("spin", "GET", "/spin")
+            },
+            store.load(&lib).expect("load"),
+        )
         .expect("deploy");
     dp.registry()
-        .deploy(spec("hello", "/hello", 7), store.load(&lib).expect("load"))
+        .deploy(
+            EndpointSpec {
+                scope: 7,
+                ..endpoint("hello", "GET", "/hello")
+            },
+            store.load(&lib).expect("load"),
+        )
         .expect("deploy");
     let addr = dp.local_addr();
 

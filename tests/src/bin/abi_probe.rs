@@ -6,24 +6,10 @@
 //! the library. Run under valgrind by `tests/abi_valgrind.rs`: any invalid read, write or
 //! free across the boundary makes valgrind's error count non-zero.
 
-use std::future::Future;
-use std::pin::pin;
 use std::process::ExitCode;
-use std::task::{Context as TaskContext, Poll, Waker};
 
 use rust_edge_gateway_sdk::Response;
-use rust_edge_gateway_tests::harness::{ctx, request, with_body, Store};
-
-fn ready_now(fut: impl Future<Output = Response>) -> Response {
-    let mut fut = pin!(fut);
-    match fut
-        .as_mut()
-        .poll(&mut TaskContext::from_waker(Waker::noop()))
-    {
-        Poll::Ready(r) => r,
-        Poll::Pending => Response::internal_error("handler unexpectedly pending"),
-    }
-}
+use rust_edge_gateway_tests::harness::{ctx, ready_now, request, with_body, Store};
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
