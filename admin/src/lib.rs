@@ -1,5 +1,15 @@
-//! The control side of the gateway: the `rust-edge-gateway` binary, the axum admin API on
-//! port 9081 and the admin UI, the SQLite config store, and the handler compiler.
+//! The control side of Rust Edge Gateway and the `rust-edge-gateway` binary (`main.rs`).
 //!
-//! Not built yet (the admin issue). Today the gateway's parts are exercised by the tests in
-//! `tests/`, which compile real handler crates and load them with the dataplane's loader.
+//! - [`cli`]: flags and their environment variables.
+//! - [`store`]: the SQLite config store (sqlx, migrations in `admin/migrations`).
+//! - [`compiler`]: one cargo crate per endpoint, one shared target dir, a build queue.
+//! - [`serving`]: loading compiled endpoints into the dataplane registry (hot swap).
+//! - [`boot`]: serving again, after a restart, every endpoint that was running.
+//! - [`api`]: the management API (axum) on the admin port.
+
+pub mod api;
+pub mod boot;
+pub mod cli;
+pub mod compiler;
+pub mod serving;
+pub mod store;

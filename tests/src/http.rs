@@ -40,9 +40,14 @@ pub struct Conn {
 impl Conn {
     /// Connects with a 10 s read timeout.
     pub fn open(addr: SocketAddr) -> Conn {
+        Self::open_with_timeout(addr, Duration::from_secs(10))
+    }
+
+    /// Connects with the given read timeout (a cold handler compile takes minutes).
+    pub fn open_with_timeout(addr: SocketAddr, read_timeout: Duration) -> Conn {
         let stream = TcpStream::connect(addr).expect("connect");
         stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
+            .set_read_timeout(Some(read_timeout))
             .expect("timeout");
         stream.set_nodelay(true).expect("nodelay");
         Conn {

@@ -1,0 +1,206 @@
+//! `/api/endpoints`: CRUD, compile, start, stop.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+
+use super::envelope::{ok, ApiError, ApiResult};
+use super::{body, AppState};
+use crate::compiler::{validate_dependencies, CompileError};
+use crate::store::endpoints::{status, EndpointFilter, EndpointUpdate, NewEndpoint};
+
+/// Code a new endpoint starts with: the Quick Start's hello handler.
+pub const DEFAULT_CODE: &str = r#"use rust_edge_gateway_sdk::prelude::*;
+
+#[handler]
+pub async fn handle(ctx: &Context, req: Request) -> Response {
+    Response::ok(json!({
+        "message": "Hello from Rust Edge Gateway!",
+        "path": req.path,
+        "method": req.method,
+    }))
+}
+"#;
+
+const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+
+fn check_route(method: &str, path: &str, domain: &str) -> Result<(), ApiError> {
+    if !METHODS.contains(&method.to_ascii_uppercase().as_str()) {
+        return Err(ApiError::bad_request(format!(
+            "method must be one of {}",
+            METHODS.join(", ")
+        )));
+    }
+    if !path.starts_with('/') || path.contains(char::is_whitespace) {
+        return Err(ApiError::bad_request(
+            "path must start with '/' and contain no spaces",
+        ));
+    }
+    let mut probe = rust_edge_gateway_dataplane::router::Router::new();
+    probe
+        .insert("*", "GET", path, ())
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    if domain.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "domain is required (a host, *.example.com or *)",
+        ));
+    }
+    Ok(())
+}
+
+/// `GET /api/endpoints?domain=&collection_id=&enabled=`
+pub async fn list(State(s): State<AppState>, Query(f): Query<EndpointFilter>) -> ApiResult {
+    Ok(ok(s.store.list_endpoints(&f).await?))
+}
+
+/// `POST /api/endpoints`
+pub async fn create(
+    State(s): State<AppState>,
+    b: Result<Json<NewEndpoint>, JsonRejection>,
+) -> ApiResult {
+    let e = body(b)?;
+    if e.name.trim().is_empty() {
+        return Err(ApiError::bad_request("name is required"));
+    }
+    check_route(&e.method, &e.path, &e.domain)?;
+    if let Some(d) = &e.dependencies {
+        validate_dependencies(d).map_err(ApiError::bad_request)?;
+    }
+    Ok(ok(s.store.create_endpoint(&e, DEFAULT_CODE).await?))
+}
+
+/// `GET /api/endpoints/{id}`
+pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let e = s
+        .store
+        .get_endpoint(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    Ok(ok(e))
+}
+
+/// `PUT /api/endpoints/{id}` with any subset of the fields.
+pub async fn update(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    b: Result<Json<EndpointUpdate>, JsonRejection>,
+) -> ApiResult {
+    let u = body(b)?;
+    let cur = s
+        .store
+        .get_endpoint(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    check_route(
+        u.method.as_deref().unwrap_or(&cur.method),
+        u.path.as_deref().unwrap_or(&cur.path),
+        u.domain.as_deref().unwrap_or(&cur.domain),
+    )?;
+    if let Some(d) = &u.dependencies {
+        validate_dependencies(d).map_err(ApiError::bad_request)?;
+    }
+    let updated = s
+        .store
+        .update_endpoint(&id, &u)
+        .await?
+        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    Ok(ok(updated))
+}
+
+/// `DELETE /api/endpoints/{id}`: stops serving (draining) and deletes.
+pub async fn delete(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    if !s.store.delete_endpoint(&id).await? {
+        return Err(ApiError::not_found("endpoint", &id));
+    }
+    s.serving.stop(&id);
+    s.compiler.forget(&id).await;
+    Ok(ok(serde_json::Value::Null))
+}
+
+/// `POST /api/endpoints/{id}/compile`: builds the current code. A failure answers the
+/// compiler's diagnostics and leaves whatever serves untouched.
+pub async fn compile(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let e = s
+        .store
+        .get_endpoint(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    match s.compiler.compile(&e.id, &e.code, &e.dependencies).await {
+        Ok(built) => {
+            let lib = built.library.display().to_string();
+            s.store
+                .set_library(&id, &lib, rust_edge_gateway_sdk::abi::FINGERPRINT)
+                .await?;
+            if e.status != status::RUNNING {
+                s.store.set_status(&id, status::COMPILED, None).await?;
+            }
+            Ok(ok(serde_json::json!({
+                "status": "compiled",
+                "message": "Compilation successful",
+                "duration_ms": built.duration.as_millis() as u64,
+            })))
+        }
+        Err(CompileError::Failed(diag)) => {
+            // A running endpoint keeps running its previous version.
+            let keep = if e.status == status::RUNNING {
+                status::RUNNING
+            } else {
+                status::ERROR
+            };
+            s.store.set_status(&id, keep, Some(&diag)).await?;
+            Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, diag))
+        }
+        Err(CompileError::InvalidDependencies(m)) => Err(ApiError::bad_request(m)),
+        Err(other) => Err(ApiError::internal(other)),
+    }
+}
+
+/// `POST /api/endpoints/{id}/start`: loads the compiled library, or hot-swaps it in with
+/// draining when the endpoint already serves.
+pub async fn start(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let e = s
+        .store
+        .get_endpoint(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    let base = s
+        .store
+        .collection_base_path(e.collection_id.as_deref())
+        .await?;
+    match s.serving.start(&e, base.as_deref()).await {
+        Ok(swap) => {
+            s.store.set_status(&id, status::RUNNING, None).await?;
+            Ok(ok(serde_json::json!({
+                "status": "running",
+                "pid": std::process::id(),
+                "swapped": swap.swapped,
+                "old_requests_pending": swap.old_requests_pending,
+                "draining": swap.draining,
+            })))
+        }
+        Err(crate::serving::StartError::NotCompiled) => Err(ApiError::bad_request(
+            "endpoint has not been compiled yet; compile it first",
+        )),
+        Err(err) => {
+            let msg = err.to_string();
+            if !s.serving.is_serving(&id) {
+                s.store.set_status(&id, status::ERROR, Some(&msg)).await?;
+            }
+            Err(ApiError::new(StatusCode::CONFLICT, msg))
+        }
+    }
+}
+
+/// `POST /api/endpoints/{id}/stop`: stops serving; requests in flight finish.
+pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    s.store
+        .get_endpoint(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    let swap = s.serving.stop(&id);
+    s.store.set_status(&id, status::STOPPED, None).await?;
+    Ok(ok(
+        serde_json::json!({ "status": "stopped", "old_requests_pending": swap.old_requests_pending }),
+    ))
+}

@@ -1,0 +1,74 @@
+//! The management API's envelope: `{"ok":true,"data":...}` / `{"ok":false,"error":"..."}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+/// A successful answer.
+pub fn ok<T: Serialize>(data: T) -> Response {
+    Json(serde_json::json!({ "ok": true, "data": data })).into_response()
+}
+
+/// An error answer with its HTTP status.
+#[derive(Debug)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Message for people.
+    pub message: String,
+}
+
+impl ApiError {
+    /// 400 with a message.
+    pub fn bad_request(msg: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: msg.into(),
+        }
+    }
+
+    /// 404 for `what` with this id.
+    pub fn not_found(what: &str, id: &str) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: format!("{what} not found: {id}"),
+        }
+    }
+
+    /// 500.
+    pub fn internal(msg: impl std::fmt::Display) -> Self {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: msg.to_string(),
+        }
+    }
+
+    /// Any status.
+    pub fn new(status: StatusCode, msg: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: msg.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(serde_json::json!({ "ok": false, "error": self.message })),
+        )
+            .into_response()
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        tracing::error!("{e}");
+        ApiError::internal(e)
+    }
+}
+
+/// The result of a handler.
+pub type ApiResult = Result<Response, ApiError>;

@@ -1,0 +1,92 @@
+//! The management API on the admin port: routes, shared state, token check.
+//!
+//! One file per resource: `endpoints.rs`, `system.rs`; `envelope.rs` is the response format.
+
+pub mod endpoints;
+pub mod envelope;
+pub mod system;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use crate::compiler::Compiler;
+use crate::serving::Serving;
+use crate::store::Store;
+use envelope::ApiError;
+
+/// What every handler of the API can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Config store.
+    pub store: Store,
+    /// Build queue.
+    pub compiler: Arc<Compiler>,
+    /// Loaded endpoints.
+    pub serving: Serving,
+    /// When set, every /api call needs `Authorization: Bearer <token>`.
+    pub token: Option<Arc<str>>,
+    /// Process start.
+    pub started: Instant,
+}
+
+/// The body of a request as `T`, or a 400 in the envelope saying what is wrong.
+pub fn body<T>(r: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    r.map(|Json(v)| v)
+        .map_err(|e| ApiError::bad_request(format!("invalid request body: {}", e.body_text())))
+}
+
+async fn require_token(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    if let Some(token) = &state.token {
+        let given = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if given != Some(token.as_ref()) {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "missing or invalid admin token (Authorization: Bearer <token>)",
+            ));
+        }
+    }
+    Ok(next.run(req).await)
+}
+
+async fn no_route() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "no such management API route")
+}
+
+/// The admin router.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(system::health))
+        .route("/stats", get(system::stats))
+        .route("/endpoints", get(endpoints::list).post(endpoints::create))
+        .route(
+            "/endpoints/{id}",
+            get(endpoints::get)
+                .put(endpoints::update)
+                .delete(endpoints::delete),
+        )
+        .route("/endpoints/{id}/compile", post(endpoints::compile))
+        .route("/endpoints/{id}/start", post(endpoints::start))
+        .route("/endpoints/{id}/stop", post(endpoints::stop))
+        .fallback(no_route)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            require_token,
+        ));
+    Router::new().nest("/api", api).with_state(state)
+}

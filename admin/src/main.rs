@@ -1,0 +1,96 @@
+//! `rust-edge-gateway`: the dataplane on the gateway port, the management API on the admin
+//! port (a separate tokio runtime), the config store and the handler compiler.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use clap::Parser;
+use rust_edge_gateway_admin::api::{self, AppState};
+use rust_edge_gateway_admin::boot;
+use rust_edge_gateway_admin::cli::Cli;
+use rust_edge_gateway_admin::compiler::Compiler;
+use rust_edge_gateway_admin::serving::{Limits, Serving};
+use rust_edge_gateway_admin::store::Store;
+use rust_edge_gateway_dataplane::{Dataplane, DataplaneConfig};
+
+async fn shutdown_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = term => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    tracing::info!("signal received: stopping");
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    cli.validate()?;
+    let sdk = cli.sdk()?;
+    std::fs::create_dir_all(&cli.data_dir)
+        .with_context(|| format!("creating {}", cli.data_dir.display()))?;
+    let data_dir = cli.data_dir.canonicalize()?;
+
+    let mut config = DataplaneConfig::new(cli.gateway_addr);
+    if let Some(n) = cli.workers {
+        config = config.workers(n);
+    }
+    let limits = Limits {
+        max_body: config.max_body_bytes,
+        timeout: config.handler_timeout,
+    };
+    let dataplane = Dataplane::start(config).context("starting the dataplane")?;
+    let gateway_addr = dataplane.local_addr();
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("reg-control")
+        .enable_all()
+        .build()?;
+    let serving = Serving::new(Arc::clone(dataplane.registry()), limits);
+    let result = runtime.block_on(async move {
+        let store = Store::open(&data_dir).await?;
+        let build_dir = cli
+            .build_dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join("target"));
+        let compiler = Arc::new(Compiler::new(&data_dir, &build_dir, &sdk));
+        let restored = boot::restore(&store, &compiler, &serving).await;
+        if restored > 0 {
+            tracing::info!(restored, "endpoints restored");
+        }
+        let state = AppState {
+            store,
+            compiler,
+            serving,
+            token: cli.admin_token.filter(|t| !t.is_empty()).map(Arc::from),
+            started: Instant::now(),
+        };
+        let listener = tokio::net::TcpListener::bind(cli.admin_addr)
+            .await
+            .with_context(|| format!("binding the admin API to {}", cli.admin_addr))?;
+        let admin_addr = listener.local_addr()?;
+        println!(
+            "rust-edge-gateway ready: gateway http://{gateway_addr} admin http://{admin_addr}/api"
+        );
+        axum::serve(listener, api::router(state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        anyhow::Ok(())
+    });
+    runtime.shutdown_timeout(Duration::from_secs(5));
+    dataplane.shutdown();
+    result
+}

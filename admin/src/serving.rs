@@ -1,0 +1,127 @@
+//! What is loaded and serving: loads an endpoint's installed library and hands it to the
+//! dataplane registry (a graceful hot swap when the endpoint already serves), or removes it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rust_edge_gateway_dataplane::host::HOST_VTABLE;
+use rust_edge_gateway_dataplane::library::HandlerLibrary;
+use rust_edge_gateway_dataplane::registry::{EndpointSpec, Registry, SwapResult};
+
+use crate::store::endpoints::Endpoint;
+
+/// Why an endpoint could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// It was never compiled.
+    #[error("endpoint has not been compiled yet; compile it first")]
+    NotCompiled,
+    /// Loading the library failed (fingerprint, missing file, ...).
+    #[error(transparent)]
+    Load(#[from] rust_edge_gateway_dataplane::LoadError),
+    /// Its route conflicts with another endpoint's.
+    #[error("route conflict: {0}")]
+    Route(#[from] rust_edge_gateway_dataplane::router::RouteError),
+    /// The loading thread failed.
+    #[error("loading thread failed: {0}")]
+    Join(String),
+}
+
+/// Default limits for endpoints.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest request body.
+    pub max_body: usize,
+    /// Handler timeout.
+    pub timeout: Duration,
+}
+
+/// The bridge from stored endpoints to the dataplane registry.
+#[derive(Debug, Clone)]
+pub struct Serving {
+    registry: Arc<Registry>,
+    limits: Limits,
+}
+
+/// Joins a collection base path and an endpoint path: `/v1` + `/pets` = `/v1/pets`.
+pub fn full_path(base: Option<&str>, path: &str) -> String {
+    let base = base.unwrap_or("").trim_end_matches('/');
+    let path = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("/{path}")
+    };
+    if base.is_empty() {
+        path
+    } else if base.starts_with('/') {
+        format!("{base}{path}")
+    } else {
+        format!("/{base}{path}")
+    }
+}
+
+impl Serving {
+    /// Serving through `registry`.
+    pub fn new(registry: Arc<Registry>, limits: Limits) -> Self {
+        Serving { registry, limits }
+    }
+
+    fn spec(&self, ep: &Endpoint, base_path: Option<&str>) -> EndpointSpec {
+        EndpointSpec {
+            id: ep.id.clone(),
+            domain: ep.domain.clone(),
+            method: ep.method.clone(),
+            path: full_path(base_path, &ep.path),
+            max_body: self.limits.max_body,
+            timeout: self.limits.timeout,
+            scope: u64::try_from(ep.scope).unwrap_or(0),
+        }
+    }
+
+    /// Loads the endpoint's library and serves it: new requests go to it at once, requests
+    /// already running on an older version finish there.
+    pub async fn start(
+        &self,
+        ep: &Endpoint,
+        base_path: Option<&str>,
+    ) -> Result<SwapResult, StartError> {
+        let path = PathBuf::from(ep.library_path.clone().ok_or(StartError::NotCompiled)?);
+        let scope = u64::try_from(ep.scope).unwrap_or(0);
+        let lib =
+            tokio::task::spawn_blocking(move || HandlerLibrary::load(&path, &HOST_VTABLE, scope))
+                .await
+                .map_err(|e| StartError::Join(e.to_string()))??;
+        Ok(self
+            .registry
+            .deploy(self.spec(ep, base_path), Arc::new(lib))?)
+    }
+
+    /// Stops serving; the running version drains.
+    pub fn stop(&self, id: &str) -> SwapResult {
+        self.registry.remove(id)
+    }
+
+    /// Whether an endpoint is loaded.
+    pub fn is_serving(&self, id: &str) -> bool {
+        self.registry.current(id).is_some()
+    }
+
+    /// The registry (stats).
+    pub fn registry(&self) -> &Arc<Registry> {
+        &self.registry
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_path;
+
+    #[test]
+    fn base_paths_join() {
+        assert_eq!(full_path(None, "/pets"), "/pets");
+        assert_eq!(full_path(Some("/v1/"), "/pets"), "/v1/pets");
+        assert_eq!(full_path(Some("v1"), "pets"), "/v1/pets");
+        assert_eq!(full_path(Some(""), "/"), "/");
+    }
+}

@@ -1,0 +1,70 @@
+//! The config store: SQLite through sqlx, schema in `admin/migrations`.
+//!
+//! Started with no flags the gateway keeps everything in `<data-dir>/gateway.db`, so it
+//! needs no external server.
+
+pub mod endpoints;
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::SqlitePool;
+
+/// Errors of the config store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed.
+    #[error("config store: {0}")]
+    Db(#[from] sqlx::Error),
+    /// Applying migrations failed.
+    #[error("config store migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored JSON column does not parse.
+    #[error("config store holds invalid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// A handle on the store (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) pool: SqlitePool,
+}
+
+/// Now, as the RFC 3339 text the API returns (`2024-01-15T10:30:00Z`).
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Store {
+    /// Opens (creating if needed) `<dir>/gateway.db` and applies migrations.
+    pub async fn open(dir: &Path) -> Result<Self, StoreError> {
+        let url = format!("sqlite://{}", dir.join("gateway.db").display());
+        let opts = SqliteConnectOptions::from_str(&url)?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .journal_mode(SqliteJournalMode::Wal);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Store { pool })
+    }
+}
+
+impl Store {
+    /// The base path of a collection (`None` without a collection or base path).
+    pub async fn collection_base_path(
+        &self,
+        id: Option<&str>,
+    ) -> Result<Option<String>, StoreError> {
+        let Some(id) = id else { return Ok(None) };
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT base_path FROM collections WHERE id = ?1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.and_then(|r| r.0))
+    }
+}

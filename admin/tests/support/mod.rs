@@ -1,0 +1,156 @@
+//! Spawns the real `rust-edge-gateway` binary on free ports and talks HTTP to it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use rust_edge_gateway_tests::http::{Conn, Reply};
+use serde_json::Value;
+
+/// A running gateway; killed on drop.
+pub struct Gateway {
+    pub child: Child,
+    pub gateway: SocketAddr,
+    pub admin: SocketAddr,
+    pub token: Option<String>,
+}
+
+/// One cargo target dir for every handler built by these tests, so only the first
+/// compile of a test run is cold.
+pub fn build_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("handler-builds")
+}
+
+fn addr_after(line: &str, key: &str) -> SocketAddr {
+    let rest = &line[line
+        .find(key)
+        .unwrap_or_else(|| panic!("no {key} in {line:?}"))
+        + key.len()..];
+    let addr = rest.split(['/', ' ']).next().unwrap_or_default();
+    addr.parse()
+        .unwrap_or_else(|e| panic!("bad address {addr:?} in {line:?}: {e}"))
+}
+
+impl Gateway {
+    /// Starts the binary on `data_dir` with extra flags.
+    pub fn start(data_dir: &Path, extra: &[&str]) -> Gateway {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rust-edge-gateway"))
+            .args([
+                "--gateway-addr",
+                "127.0.0.1:0",
+                "--admin-addr",
+                "127.0.0.1:0",
+                "--workers",
+                "2",
+                "--data-dir",
+            ])
+            .arg(data_dir)
+            .arg("--build-dir")
+            .arg(build_dir())
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn rust-edge-gateway");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("ready line");
+        assert!(line.contains("ready"), "unexpected first line {line:?}");
+        let token = extra
+            .iter()
+            .position(|a| *a == "--admin-token")
+            .map(|i| extra[i + 1].to_string());
+        Gateway {
+            child,
+            gateway: addr_after(&line, "gateway http://"),
+            admin: addr_after(&line, "admin http://"),
+            token,
+        }
+    }
+
+    /// Calls the management API; returns the HTTP status and the JSON envelope.
+    pub fn api(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let auth = self
+            .token
+            .as_ref()
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        self.raw_api(method, path, body, &auth)
+    }
+
+    /// Calls the management API with exactly these extra header lines.
+    pub fn raw_api(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        headers: &str,
+    ) -> (u16, Value) {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let raw = format!(
+            "{method} /api{path} HTTP/1.1\r\nHost: localhost\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let r = Conn::open_with_timeout(self.admin, std::time::Duration::from_secs(600))
+            .send(raw.as_bytes())
+            .reply()
+            .expect("admin reply");
+        (
+            r.status,
+            serde_json::from_slice(&r.body).unwrap_or(Value::Null),
+        )
+    }
+
+    /// `GET path` on the gateway port.
+    pub fn get(&self, path: &str) -> Reply {
+        let raw = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        Conn::open(self.gateway)
+            .send(raw.as_bytes())
+            .reply()
+            .expect("gateway reply")
+    }
+
+    /// Creates an endpoint and returns its id.
+    pub fn create(&self, name: &str, method: &str, path: &str, code: Option<&str>) -> String {
+        let mut body =
+            serde_json::json!({ "name": name, "path": path, "method": method, "domain": "*" });
+        if let Some(c) = code {
+            body["code"] = Value::String(c.to_string());
+        }
+        let (status, v) = self.api("POST", "/endpoints", Some(body));
+        assert_eq!(status, 200, "{v}");
+        v["data"]["id"].as_str().expect("id").to_string()
+    }
+
+    /// Compiles and starts; panics with the API's error otherwise.
+    pub fn deploy(&self, id: &str) {
+        let (s, v) = self.api("POST", &format!("/endpoints/{id}/compile"), None);
+        assert_eq!((s, &v["ok"]), (200, &Value::Bool(true)), "compile: {v}");
+        let (s, v) = self.api("POST", &format!("/endpoints/{id}/start"), None);
+        assert_eq!(
+            (s, &v["data"]["status"]),
+            (200, &Value::String("running".into())),
+            "start: {v}"
+        );
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A handler answering `{"v": <version>, "path": ...}`.
+pub fn versioned_code(version: u32) -> String {
+    format!(
+        "use rust_edge_gateway_sdk::prelude::*;\n\n#[handler]\npub async fn handle(_ctx: &Context, req: Request) -> Response {{\n    Response::ok(json!({{ \"v\": {version}, \"path\": req.path }}))\n}}\n"
+    )
+}
