@@ -67,6 +67,13 @@ pub async fn create(
     if let Some(d) = &e.dependencies {
         validate_dependencies(d).map_err(ApiError::bad_request)?;
     }
+    if let Some(c) = &e.collection_id {
+        if s.store.get_collection(c).await?.is_none() {
+            return Err(ApiError::bad_request(format!(
+                "collection_id {c} does not exist"
+            )));
+        }
+    }
     Ok(ok(s.store.create_endpoint(&e, DEFAULT_CODE).await?))
 }
 
@@ -113,8 +120,7 @@ pub async fn delete(State(s): State<AppState>, Path(id): Path<String>) -> ApiRes
     if !s.store.delete_endpoint(&id).await? {
         return Err(ApiError::not_found("endpoint", &id));
     }
-    s.serving.stop(&id);
-    s.compiler.forget(&id).await;
+    super::unload(&s, std::slice::from_ref(&id)).await;
     Ok(ok(serde_json::Value::Null))
 }
 

@@ -1,7 +1,10 @@
 //! The management API on the admin port: routes, shared state, token check.
 //!
-//! One file per resource: `endpoints.rs`, `system.rs`; `envelope.rs` is the response format.
+//! One file per resource: `domains.rs`, `collections.rs`, `endpoints.rs`, `system.rs`;
+//! `envelope.rs` is the response format.
 
+pub mod collections;
+pub mod domains;
 pub mod endpoints;
 pub mod envelope;
 pub mod system;
@@ -43,6 +46,14 @@ pub fn body<T>(r: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
         .map_err(|e| ApiError::bad_request(format!("invalid request body: {}", e.body_text())))
 }
 
+/// Stops serving deleted endpoints (they drain) and removes their build crates.
+pub(crate) async fn unload(state: &AppState, ids: &[String]) {
+    for id in ids {
+        state.serving.stop(id);
+        state.compiler.forget(id).await;
+    }
+}
+
 async fn require_token(
     State(state): State<AppState>,
     req: Request,
@@ -73,6 +84,25 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(system::health))
         .route("/stats", get(system::stats))
+        .route("/domains", get(domains::list).post(domains::create))
+        .route(
+            "/domains/{id}",
+            get(domains::get)
+                .put(domains::update)
+                .delete(domains::delete),
+        )
+        .route("/domains/{id}/collections", get(domains::collections))
+        .route(
+            "/collections",
+            get(collections::list).post(collections::create),
+        )
+        .route(
+            "/collections/{id}",
+            get(collections::get)
+                .put(collections::update)
+                .delete(collections::delete),
+        )
+        .route("/collections/{id}/endpoints", get(collections::endpoints))
         .route("/endpoints", get(endpoints::list).post(endpoints::create))
         .route(
             "/endpoints/{id}",

@@ -3,6 +3,8 @@
 //! Started with no flags the gateway keeps everything in `<data-dir>/gateway.db`, so it
 //! needs no external server.
 
+pub mod collections;
+pub mod domains;
 pub mod endpoints;
 
 use std::path::Path;

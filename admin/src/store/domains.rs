@@ -1,0 +1,152 @@
+//! Domains: the hosts endpoints are grouped under.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use super::{now, Store, StoreError};
+
+/// A domain as the API returns it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Domain {
+    /// Id (UUID).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Hostname, e.g. `api.example.com`.
+    pub host: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Whether it is active.
+    pub enabled: bool,
+    /// Created at.
+    pub created_at: String,
+    /// Updated at.
+    pub updated_at: String,
+}
+
+/// Create request.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewDomain {
+    /// Display name.
+    pub name: String,
+    /// Hostname.
+    pub host: String,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Active (default true).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+/// Partial update.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DomainUpdate {
+    /// Display name.
+    pub name: Option<String>,
+    /// Hostname.
+    pub host: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Active.
+    pub enabled: Option<bool>,
+}
+
+fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Domain, StoreError> {
+    Ok(Domain {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        host: r.try_get("host")?,
+        description: r.try_get("description")?,
+        enabled: r.try_get::<i64, _>("enabled")? != 0,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+impl Store {
+    /// Every domain, oldest first.
+    pub async fn list_domains(&self) -> Result<Vec<Domain>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM domains ORDER BY created_at, rowid")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// One domain.
+    pub async fn get_domain(&self, id: &str) -> Result<Option<Domain>, StoreError> {
+        let row = sqlx::query("SELECT * FROM domains WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Creates a domain.
+    pub async fn create_domain(&self, d: &NewDomain) -> Result<Domain, StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = now();
+        sqlx::query("INSERT INTO domains (id, name, host, description, enabled, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)")
+            .bind(&id)
+            .bind(&d.name)
+            .bind(d.host.to_ascii_lowercase())
+            .bind(&d.description)
+            .bind(i64::from(d.enabled.unwrap_or(true)))
+            .bind(&now)
+            .execute(&self.pool)
+            .await?;
+        Ok(self
+            .get_domain(&id)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?)
+    }
+
+    /// Applies a partial update; `None` when there is no such domain.
+    pub async fn update_domain(
+        &self,
+        id: &str,
+        u: &DomainUpdate,
+    ) -> Result<Option<Domain>, StoreError> {
+        let Some(cur) = self.get_domain(id).await? else {
+            return Ok(None);
+        };
+        sqlx::query("UPDATE domains SET name = ?2, host = ?3, description = ?4, enabled = ?5, updated_at = ?6 WHERE id = ?1")
+            .bind(id)
+            .bind(u.name.as_ref().unwrap_or(&cur.name))
+            .bind(u.host.as_ref().map_or(cur.host.clone(), |h| h.to_ascii_lowercase()))
+            .bind(u.description.as_ref().or(cur.description.as_ref()))
+            .bind(i64::from(u.enabled.unwrap_or(cur.enabled)))
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
+        self.get_domain(id).await
+    }
+
+    /// Ids of the endpoints a domain delete removes: those in its collections and those
+    /// routed on its host.
+    pub async fn domain_endpoint_ids(&self, d: &Domain) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM endpoints WHERE domain = ?2 OR collection_id IN (SELECT id FROM collections WHERE domain_id = ?1)",
+        )
+        .bind(&d.id)
+        .bind(&d.host)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Deletes a domain with its collections and endpoints (see `domain_endpoint_ids`).
+    pub async fn delete_domain(&self, d: &Domain) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM endpoints WHERE domain = ?1")
+            .bind(&d.host)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM domains WHERE id = ?1")
+            .bind(&d.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,129 @@
+//! Domains and collections: CRUD, a collection's base_path prefixing its endpoints' routes
+//! (and moving them when changed), cascading deletes that unload.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::{versioned_code, Gateway};
+
+#[test]
+fn domains_collections_base_paths_and_cascades() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gw = Gateway::start(dir.path(), &[]);
+
+    let (s, v) = gw.api(
+        "POST",
+        "/domains",
+        Some(json!({"name": "Production API", "host": "api.example.com", "description": "Main"})),
+    );
+    assert_eq!(s, 200, "{v}");
+    let domain = v["data"]["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        (v["data"]["host"].as_str(), v["data"]["enabled"].as_bool()),
+        (Some("api.example.com"), Some(true))
+    );
+    let (s, v) = gw.api(
+        "PUT",
+        &format!("/domains/{domain}"),
+        Some(json!({"description": "Updated"})),
+    );
+    assert_eq!(
+        (
+            s,
+            v["data"]["description"].as_str(),
+            v["data"]["name"].as_str()
+        ),
+        (200, Some("Updated"), Some("Production API"))
+    );
+    let (_, v) = gw.api("GET", "/domains", None);
+    assert_eq!(v["data"].as_array().map(Vec::len), Some(1));
+
+    let (s, v) = gw.api(
+        "POST",
+        "/collections",
+        Some(json!({"domain_id": domain, "name": "Pet Store", "base_path": "/v1"})),
+    );
+    assert_eq!(s, 200, "{v}");
+    let coll = v["data"]["id"].as_str().expect("id").to_string();
+    let (_, v) = gw.api("GET", &format!("/domains/{domain}/collections"), None);
+    assert_eq!(v["data"][0]["id"].as_str(), Some(coll.as_str()));
+    let (_, v) = gw.api("GET", &format!("/collections?domain_id={domain}"), None);
+    assert_eq!(v["data"].as_array().map(Vec::len), Some(1));
+
+    let (s, v) = gw.api(
+        "POST",
+        "/endpoints",
+        Some(json!({"name": "listPets", "path": "/pets", "method": "GET", "domain": "*", "collection_id": coll, "code": versioned_code(1)})),
+    );
+    assert_eq!(s, 200, "{v}");
+    let ep = v["data"]["id"].as_str().expect("id").to_string();
+    gw.deploy(&ep);
+    assert_eq!(
+        gw.get("/v1/pets").json()["v"],
+        1,
+        "base_path prefixes the route"
+    );
+    assert_eq!(gw.get("/pets").status, 404);
+    let (_, v) = gw.api("GET", &format!("/collections/{coll}/endpoints"), None);
+    assert_eq!(
+        (v["data"][0]["name"].as_str(), v["data"][0].get("code")),
+        (Some("listPets"), None)
+    );
+
+    let (s, _) = gw.api(
+        "PUT",
+        &format!("/collections/{coll}"),
+        Some(json!({"base_path": "/v2"})),
+    );
+    assert_eq!(s, 200);
+    assert_eq!(
+        gw.get("/v2/pets").status,
+        200,
+        "a new base_path moves the running route"
+    );
+    assert_eq!(gw.get("/v1/pets").status, 404);
+
+    // Errors in the envelope.
+    for (m, p, b) in [
+        ("POST", "/domains", json!({"name": "x"})),
+        (
+            "POST",
+            "/domains",
+            json!({"name": "x", "host": "bad host!"}),
+        ),
+        (
+            "POST",
+            "/collections",
+            json!({"domain_id": "nope", "name": "x"}),
+        ),
+        (
+            "POST",
+            "/collections",
+            json!({"domain_id": domain, "name": "x", "base_path": "v1"}),
+        ),
+        (
+            "POST",
+            "/endpoints",
+            json!({"name": "x", "path": "/x", "method": "GET", "domain": "*", "collection_id": "nope"}),
+        ),
+    ] {
+        let (s, v) = gw.api(m, p, Some(b.clone()));
+        assert_eq!((s, &v["ok"]), (400, &Value::Bool(false)), "{p} {b}: {v}");
+    }
+    for p in [
+        "/domains/nope",
+        "/collections/nope",
+        "/domains/nope/collections",
+        "/collections/nope/endpoints",
+    ] {
+        let (s, v) = gw.api("GET", p, None);
+        assert_eq!((s, &v["ok"]), (404, &Value::Bool(false)), "{p}");
+    }
+
+    // Deleting the domain deletes its collection and endpoint, and unloads it.
+    let (s, _) = gw.api("DELETE", &format!("/domains/{domain}"), None);
+    assert_eq!(s, 200);
+    assert_eq!(gw.api("GET", &format!("/collections/{coll}"), None).0, 404);
+    assert_eq!(gw.api("GET", &format!("/endpoints/{ep}"), None).0, 404);
+    assert_eq!(gw.get("/v2/pets").status, 404);
+}
