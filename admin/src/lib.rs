@@ -5,11 +5,13 @@
 //! - [`compiler`]: one cargo crate per endpoint, one shared target dir, a build queue.
 //! - [`serving`]: loading compiled endpoints into the dataplane registry (hot swap).
 //! - [`boot`]: serving again, after a restart, every endpoint that was running.
+//! - [`logs`]: per-endpoint buffers of what handlers print and every panic.
 //! - [`api`]: the management API (axum) on the admin port.
 
 pub mod api;
 pub mod boot;
 pub mod cli;
 pub mod compiler;
+pub mod logs;
 pub mod serving;
 pub mod store;

@@ -10,6 +10,7 @@ use rust_edge_gateway_admin::api::{self, AppState};
 use rust_edge_gateway_admin::boot;
 use rust_edge_gateway_admin::cli::Cli;
 use rust_edge_gateway_admin::compiler::Compiler;
+use rust_edge_gateway_admin::logs::EndpointLogs;
 use rust_edge_gateway_admin::serving::{Limits, Serving};
 use rust_edge_gateway_admin::store::Store;
 use rust_edge_gateway_dataplane::{Dataplane, DataplaneConfig};
@@ -60,6 +61,13 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let serving = Serving::new(Arc::clone(dataplane.registry()), limits);
+    let logs = Arc::new(EndpointLogs::default());
+    {
+        let logs = Arc::clone(&logs);
+        rust_edge_gateway_dataplane::host::set_log_sink(Box::new(move |scope, level, msg| {
+            logs.push(scope, level, msg)
+        }));
+    }
     let result = runtime.block_on(async move {
         let store = Store::open(&data_dir).await?;
         let build_dir = cli
@@ -77,6 +85,7 @@ fn main() -> anyhow::Result<()> {
             serving,
             token: cli.admin_token.filter(|t| !t.is_empty()).map(Arc::from),
             started: Instant::now(),
+            logs,
         };
         let listener = tokio::net::TcpListener::bind(cli.admin_addr)
             .await

@@ -4,7 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::{FnArg, ItemFn, ReturnType, Type};
 
-use crate::returns::wrap_returns;
+use crate::returns::{capture_prints, wrap_returns};
 
 /// Whether the return type is spelled `Response` (any path ending in `Response`).
 fn returns_plain_response(output: &ReturnType) -> bool {
@@ -28,7 +28,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             "#[handler] takes no arguments",
         ));
     }
-    let func: ItemFn = syn::parse2(item)?;
+    let mut func: ItemFn = syn::parse2(item)?;
+    capture_prints(&mut func.block);
     let sig = &func.sig;
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         return Err(syn::Error::new_spanned(

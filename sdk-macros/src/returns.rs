@@ -1,5 +1,7 @@
-//! Rewrites `return expr` into `return Ok(expr)` in a function body, without entering
-//! closures, async blocks or nested items (their `return`s belong to them).
+//! Rewrites of a handler's body: `return expr` into `return Ok(expr)` (without entering
+//! closures, async blocks or nested items, whose `return`s are their own), and `eprintln!`
+//! / `println!` into the SDK's capturing versions, so what a handler prints reaches its
+//! endpoint's log.
 
 use syn::visit_mut::{self, VisitMut};
 use syn::{parse_quote, Expr, ExprReturn, Item};
@@ -22,6 +24,31 @@ impl VisitMut for WrapReturns {
     }
 
     fn visit_item_mut(&mut self, _: &mut Item) {}
+}
+
+struct CapturePrints;
+
+impl VisitMut for CapturePrints {
+    fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
+        let target = if m.path.is_ident("eprintln") {
+            Some(quote::quote!(::rust_edge_gateway_sdk::__captured_eprintln))
+        } else if m.path.is_ident("println") {
+            Some(quote::quote!(::rust_edge_gateway_sdk::__captured_println))
+        } else {
+            None
+        };
+        if let Some(t) = target {
+            if let Ok(path) = syn::parse2(t) {
+                m.path = path;
+            }
+        }
+    }
+}
+
+/// Routes `eprintln!`/`println!` in `block` (closures and async blocks included) to the
+/// endpoint log.
+pub fn capture_prints(block: &mut syn::Block) {
+    CapturePrints.visit_block_mut(block);
 }
 
 /// Wraps every `return` of `block` (at the function's own level) in `Ok(...)`.

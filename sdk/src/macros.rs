@@ -87,3 +87,20 @@ macro_rules! handler_loop_async_result {
         $crate::__export_library!($crate::abi::HandlerEntry::Async(__reg_async_entry));
     };
 }
+
+/// What `eprintln!` inside a `#[handler]` function becomes: the line goes to the gateway's
+/// per-endpoint log (`GET /api/endpoints/{id}/logs`) and to stderr as usual.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __captured_eprintln {
+    () => { $crate::__rt::print_line($crate::abi::host::LogLevel::Error, ::std::string::String::new()) };
+    ($($arg:tt)*) => { $crate::__rt::print_line($crate::abi::host::LogLevel::Error, ::std::format!($($arg)*)) };
+}
+
+/// What `println!` inside a `#[handler]` function becomes (see `__captured_eprintln`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __captured_println {
+    () => { $crate::__rt::print_line($crate::abi::host::LogLevel::Info, ::std::string::String::new()) };
+    ($($arg:tt)*) => { $crate::__rt::print_line($crate::abi::host::LogLevel::Info, ::std::format!($($arg)*)) };
+}

@@ -70,6 +70,18 @@ pub fn log(level: LogLevel, msg: &str) {
     }
 }
 
+/// A line a handler printed: to the host log, and to the process's stdout or stderr.
+pub fn print_line(level: LogLevel, line: String) {
+    use std::io::Write;
+    log(level, &line);
+    // Unlike println!, a closed stdout or stderr must not turn into a handler panic.
+    let _ = if level == LogLevel::Info {
+        writeln!(std::io::stdout(), "{line}")
+    } else {
+        writeln!(std::io::stderr(), "{line}")
+    };
+}
+
 /// The scope of the handler call running on this thread, if any.
 pub fn current_scope() -> Option<CallScope> {
     CURRENT.with(Cell::get)

@@ -210,3 +210,13 @@ pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> ApiResul
         serde_json::json!({ "status": "stopped", "old_requests_pending": swap.old_requests_pending }),
     ))
 }
+
+/// `GET /api/endpoints/{id}/logs`: what the handler printed and its panics, oldest first.
+pub async fn logs(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let e = s
+        .store
+        .get_endpoint(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    Ok(ok(s.logs.lines(u64::try_from(e.scope).unwrap_or(0))))
+}

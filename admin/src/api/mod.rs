@@ -38,6 +38,8 @@ pub struct AppState {
     pub token: Option<Arc<str>>,
     /// Process start.
     pub started: Instant,
+    /// Per-endpoint logs.
+    pub logs: Arc<crate::logs::EndpointLogs>,
 }
 
 /// The body of a request as `T`, or a 400 in the envelope saying what is wrong.
@@ -113,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .route("/endpoints/{id}/compile", post(endpoints::compile))
         .route("/endpoints/{id}/start", post(endpoints::start))
         .route("/endpoints/{id}/stop", post(endpoints::stop))
+        .route("/endpoints/{id}/logs", get(endpoints::logs))
         .fallback(no_route)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
