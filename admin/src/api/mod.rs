@@ -1,12 +1,14 @@
 //! The management API on the admin port: routes, shared state, token check.
 //!
-//! One file per resource: `domains.rs`, `collections.rs`, `endpoints.rs`, `system.rs`;
+//! One file per resource: `domains.rs`, `collections.rs`, `endpoints.rs`, `services.rs`,
+//! `system.rs`;
 //! `envelope.rs` is the response format.
 
 pub mod collections;
 pub mod domains;
 pub mod endpoints;
 pub mod envelope;
+pub mod services;
 pub mod system;
 
 use std::sync::Arc;
@@ -116,6 +118,24 @@ pub fn router(state: AppState) -> Router {
         .route("/endpoints/{id}/start", post(endpoints::start))
         .route("/endpoints/{id}/stop", post(endpoints::stop))
         .route("/endpoints/{id}/logs", get(endpoints::logs))
+        .route(
+            "/endpoints/{id}/services",
+            get(services::bindings).post(services::bind),
+        )
+        .route(
+            "/endpoints/{id}/services/{service_id}",
+            axum::routing::delete(services::unbind),
+        )
+        .route("/services", get(services::list).post(services::create))
+        .route(
+            "/services/{id}",
+            get(services::get)
+                .put(services::update)
+                .delete(services::delete),
+        )
+        .route("/services/{id}/activate", post(services::actor_action))
+        .route("/services/{id}/deactivate", post(services::actor_action))
+        .route("/services/{id}/test", post(services::actor_action))
         .fallback(no_route)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

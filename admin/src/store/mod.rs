@@ -6,6 +6,7 @@
 pub mod collections;
 pub mod domains;
 pub mod endpoints;
+pub mod services;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -1,0 +1,286 @@
+//! Services (backend connections) and their bindings to endpoints.
+//!
+//! Secrets in a service's config are never returned: every read masks them, and an update
+//! that sends the mask back keeps the stored secret.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as JsonValue};
+use sqlx::Row;
+
+use super::{now, Store, StoreError};
+
+/// The documented service types.
+pub const SERVICE_TYPES: &[&str] = &[
+    "sqlite",
+    "postgres",
+    "mysql",
+    "redis",
+    "mongodb",
+    "minio",
+    "memcached",
+    "ftp",
+    "email",
+];
+
+/// What a masked secret reads as.
+pub const MASK: &str = "********";
+
+/// Config keys holding secrets.
+const SECRET_KEYS: &[&str] = &[
+    "password",
+    "secret_key",
+    "secret",
+    "token",
+    "api_key",
+    "private_key",
+    "passphrase",
+];
+
+fn is_secret(key: &str) -> bool {
+    SECRET_KEYS.contains(&key.to_ascii_lowercase().as_str())
+}
+
+/// The config with every non-empty secret replaced by [`MASK`].
+pub fn masked(config: &JsonValue) -> JsonValue {
+    match config {
+        JsonValue::Object(m) => JsonValue::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        JsonValue::Null => JsonValue::Null,
+                        JsonValue::String(s) if s.is_empty() => v.clone(),
+                        _ if is_secret(k) => JsonValue::String(MASK.into()),
+                        other => masked(other),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// `update` merged over `stored`, top-level keys; a masked secret keeps the stored value.
+pub fn merge_config(stored: &JsonValue, update: &JsonValue) -> JsonValue {
+    let mut out: Map<String, JsonValue> = stored.as_object().cloned().unwrap_or_default();
+    for (k, v) in update.as_object().into_iter().flatten() {
+        if v.as_str() == Some(MASK) && is_secret(k) {
+            continue;
+        }
+        out.insert(k.clone(), v.clone());
+    }
+    JsonValue::Object(out)
+}
+
+/// A service as the API returns it (secrets masked).
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    /// Id (UUID).
+    pub id: String,
+    /// Name, also usable as the handler-side name.
+    pub name: String,
+    /// One of [`SERVICE_TYPES`].
+    pub service_type: String,
+    /// Connection settings, secrets masked.
+    pub config: JsonValue,
+    /// Whether it is enabled.
+    pub enabled: bool,
+    /// Whether its actor runs.
+    pub active: bool,
+    /// Created at.
+    pub created_at: String,
+    /// Updated at.
+    pub updated_at: String,
+}
+
+/// Create request.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewService {
+    /// Name.
+    pub name: String,
+    /// Type.
+    pub service_type: String,
+    /// Settings.
+    pub config: JsonValue,
+    /// Enabled (default true).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+/// Partial update (config keys merge).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ServiceUpdate {
+    /// Name.
+    pub name: Option<String>,
+    /// Settings to change.
+    pub config: Option<JsonValue>,
+    /// Enabled.
+    pub enabled: Option<bool>,
+}
+
+/// A binding of a service to an endpoint under a `pool_id`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Binding {
+    /// The service.
+    pub service_id: String,
+    /// The name handler code uses.
+    pub pool_id: String,
+}
+
+fn from_row(r: &sqlx::sqlite::SqliteRow, mask: bool) -> Result<Service, StoreError> {
+    let config: JsonValue = serde_json::from_str(&r.try_get::<String, _>("config")?)?;
+    Ok(Service {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        service_type: r.try_get("service_type")?,
+        config: if mask { masked(&config) } else { config },
+        enabled: r.try_get::<i64, _>("enabled")? != 0,
+        active: r.try_get::<i64, _>("active")? != 0,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+impl Store {
+    /// Every service, secrets masked.
+    pub async fn list_services(&self) -> Result<Vec<Service>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM services ORDER BY created_at, rowid")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| from_row(r, true)).collect()
+    }
+
+    /// One service, secrets masked.
+    pub async fn get_service(&self, id: &str) -> Result<Option<Service>, StoreError> {
+        self.service(id, true).await
+    }
+
+    async fn service(&self, id: &str, mask: bool) -> Result<Option<Service>, StoreError> {
+        let row = sqlx::query("SELECT * FROM services WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|r| from_row(r, mask)).transpose()
+    }
+
+    /// Creates a service.
+    pub async fn create_service(&self, s: &NewService) -> Result<Service, StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = now();
+        sqlx::query(
+            "INSERT INTO services (id, name, service_type, config, enabled, active, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?6)",
+        )
+        .bind(&id)
+        .bind(&s.name)
+        .bind(&s.service_type)
+        .bind(s.config.to_string())
+        .bind(i64::from(s.enabled.unwrap_or(true)))
+        .bind(&now)
+        .execute(&self.pool)
+        .await?;
+        Ok(self
+            .get_service(&id)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?)
+    }
+
+    /// Applies a partial update; `None` when there is no such service.
+    pub async fn update_service(
+        &self,
+        id: &str,
+        u: &ServiceUpdate,
+    ) -> Result<Option<Service>, StoreError> {
+        let Some(cur) = self.service(id, false).await? else {
+            return Ok(None);
+        };
+        let config = u
+            .config
+            .as_ref()
+            .map_or(cur.config.clone(), |c| merge_config(&cur.config, c));
+        sqlx::query("UPDATE services SET name = ?2, config = ?3, enabled = ?4, updated_at = ?5 WHERE id = ?1")
+            .bind(id)
+            .bind(u.name.as_ref().unwrap_or(&cur.name))
+            .bind(config.to_string())
+            .bind(i64::from(u.enabled.unwrap_or(cur.enabled)))
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
+        self.get_service(id).await
+    }
+
+    /// Deletes a service (and its bindings); whether it existed.
+    pub async fn delete_service(&self, id: &str) -> Result<bool, StoreError> {
+        let r = sqlx::query("DELETE FROM services WHERE id = ?1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// Binds (or re-binds) a service to an endpoint under `pool_id`.
+    pub async fn bind_service(&self, endpoint_id: &str, b: &Binding) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO endpoint_services (endpoint_id, service_id, pool_id) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (endpoint_id, service_id) DO UPDATE SET pool_id = excluded.pool_id",
+        )
+        .bind(endpoint_id)
+        .bind(&b.service_id)
+        .bind(&b.pool_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes a binding; whether it existed.
+    pub async fn unbind_service(
+        &self,
+        endpoint_id: &str,
+        service_id: &str,
+    ) -> Result<bool, StoreError> {
+        let r =
+            sqlx::query("DELETE FROM endpoint_services WHERE endpoint_id = ?1 AND service_id = ?2")
+                .bind(endpoint_id)
+                .bind(service_id)
+                .execute(&self.pool)
+                .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// An endpoint's bindings.
+    pub async fn bindings(&self, endpoint_id: &str) -> Result<Vec<Binding>, StoreError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT service_id, pool_id FROM endpoint_services WHERE endpoint_id = ?1 ORDER BY pool_id")
+                .bind(endpoint_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(service_id, pool_id)| Binding {
+                service_id,
+                pool_id,
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn secrets_are_masked_and_survive_a_masked_round_trip() {
+        let stored = json!({"host": "db", "password": "hunter2", "secret_key": "k", "username": "u", "token": ""});
+        let m = masked(&stored);
+        assert_eq!(
+            m,
+            json!({"host": "db", "password": MASK, "secret_key": MASK, "username": "u", "token": ""})
+        );
+        let merged = merge_config(&stored, &json!({"host": "db2", "password": MASK}));
+        assert_eq!(merged["password"], "hunter2");
+        assert_eq!(merged["host"], "db2");
+        let changed = merge_config(&stored, &json!({"password": "new"}));
+        assert_eq!(changed["password"], "new");
+    }
+}

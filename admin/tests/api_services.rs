@@ -1,0 +1,102 @@
+//! Services: CRUD with secrets masked on every read, bindings to endpoints, and an honest
+//! 501 for the actor routes that are not built yet.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::Gateway;
+
+#[test]
+fn services_crud_masks_secrets_and_binds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gw = Gateway::start(dir.path(), &[]);
+    let (s, v) = gw.api(
+        "POST",
+        "/services",
+        Some(json!({"name": "main-db", "service_type": "postgres", "config": {"host": "127.0.0.1", "port": 5432, "database": "test", "username": "postgres", "password": "hunter2", "pool_size": 10}})),
+    );
+    assert_eq!(s, 200, "{v}");
+    let id = v["data"]["id"].as_str().expect("id").to_string();
+    assert_eq!(v["data"]["config"]["password"], "********");
+    assert_eq!(v["data"]["config"]["host"], "127.0.0.1");
+    let raw = v.to_string();
+    assert!(!raw.contains("hunter2"));
+    for (_, v) in [
+        gw.api("GET", "/services", None),
+        gw.api("GET", &format!("/services/{id}"), None),
+    ] {
+        assert!(!v.to_string().contains("hunter2"), "{v}");
+    }
+    // A partial config update keeps the secret when the mask comes back.
+    let (s, v) = gw.api(
+        "PUT",
+        &format!("/services/{id}"),
+        Some(json!({"config": {"host": "db.internal", "password": "********"}})),
+    );
+    assert_eq!(
+        (
+            s,
+            v["data"]["config"]["host"].as_str(),
+            v["data"]["config"]["port"].as_u64()
+        ),
+        (200, Some("db.internal"), Some(5432))
+    );
+    assert_eq!(v["data"]["config"]["password"], "********");
+    let stored: (String,) = {
+        let db = dir.path().join("gateway.db");
+        let out = std::process::Command::new("python3")
+            .args(["-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select config from services').fetchone()[0])"])
+            .arg(&db)
+            .output()
+            .expect("python3");
+        (String::from_utf8_lossy(&out.stdout).into_owned(),)
+    };
+    assert!(
+        stored.0.contains("hunter2"),
+        "the secret itself is kept: {}",
+        stored.0
+    );
+
+    let ep = gw.create("users", "GET", "/users", None);
+    let (s, v) = gw.api(
+        "POST",
+        &format!("/endpoints/{ep}/services"),
+        Some(json!({"service_id": id, "pool_id": "main"})),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"], json!([{"service_id": id, "pool_id": "main"}]));
+    let (_, v) = gw.api("GET", &format!("/endpoints/{ep}/services"), None);
+    assert_eq!(v["data"][0]["pool_id"], "main");
+    let (s, _) = gw.api("DELETE", &format!("/endpoints/{ep}/services/{id}"), None);
+    assert_eq!(s, 200);
+    let (s, _) = gw.api("DELETE", &format!("/endpoints/{ep}/services/{id}"), None);
+    assert_eq!(s, 404);
+
+    // Errors.
+    for body in [
+        json!({"name": "x", "service_type": "oracle", "config": {}}),
+        json!({"name": "", "service_type": "redis", "config": {}}),
+        json!({"name": "x", "service_type": "redis", "config": "host=x"}),
+    ] {
+        let (s, v) = gw.api("POST", "/services", Some(body.clone()));
+        assert_eq!((s, &v["ok"]), (400, &Value::Bool(false)), "{body}");
+    }
+    let (s, _) = gw.api(
+        "POST",
+        &format!("/endpoints/{ep}/services"),
+        Some(json!({"service_id": "nope", "pool_id": "x"})),
+    );
+    assert_eq!(s, 400);
+    let (s, _) = gw.api(
+        "POST",
+        &format!("/endpoints/{ep}/services"),
+        Some(json!({"service_id": id, "pool_id": "bad id!"})),
+    );
+    assert_eq!(s, 400);
+    let (s, v) = gw.api("POST", &format!("/services/{id}/activate"), None);
+    assert_eq!((s, &v["ok"]), (501, &Value::Bool(false)));
+    assert_eq!(gw.api("GET", "/services/nope", None).0, 404);
+    let (s, _) = gw.api("DELETE", &format!("/services/{id}"), None);
+    assert_eq!(s, 200);
+    assert_eq!(gw.api("GET", &format!("/services/{id}"), None).0, 404);
+}
