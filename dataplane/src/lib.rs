@@ -11,6 +11,7 @@
 //! - [`http`]: HTTP/1.1 parsing and encoding, hardened against request smuggling.
 //! - [`router`]: (Host, method, path) to endpoint, static segments before `{params}`.
 //! - [`request`]: the handler's `Request` built from a parsed head.
+//! - [`metrics`]: per-endpoint request, error and latency counters.
 //! - [`registry`]: endpoints and handler versions, RCU snapshots per core, draining.
 //! - [`watchdog`]: detects a worker blocked by a handler that does not yield.
 //! - [`Dataplane`]: the worker threads (one monoio runtime per core) serving it all.
@@ -22,6 +23,7 @@ pub mod error;
 pub mod host;
 pub mod http;
 pub mod library;
+pub mod metrics;
 pub mod registry;
 pub mod request;
 pub mod router;

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::Sender;
 
 use crate::library::HandlerLibrary;
+use crate::metrics::{EndpointMetrics, MetricsSnapshot};
 use crate::router::{RouteError, Router};
 
 /// Pads a counter to its own cache line so cores never contend on one.
@@ -127,6 +128,8 @@ pub struct Endpoint {
     pub spec: EndpointSpec,
     /// The version serving new requests.
     pub version: Arc<Version>,
+    /// Counters, kept across versions.
+    pub metrics: Arc<EndpointMetrics>,
 }
 
 /// An immutable routing table shared with every core.
@@ -236,9 +239,15 @@ impl Registry {
     ) -> Result<SwapResult, RouteError> {
         let mut master = self.lock();
         let version = Arc::new(Version::new(lib, self.cores));
+        let metrics = master
+            .endpoints
+            .get(&spec.id)
+            .map(|e| Arc::clone(&e.metrics))
+            .unwrap_or_else(|| Arc::new(EndpointMetrics::new(self.cores)));
         let new = Arc::new(Endpoint {
             spec: spec.clone(),
             version,
+            metrics,
         });
         let old = master.endpoints.insert(spec.id.clone(), new);
         if let Err(e) = self.publish(&master) {
@@ -310,6 +319,18 @@ impl Registry {
                 .sum(),
             draining_requests: master.draining.iter().map(|d| d.version.inflight()).sum(),
         }
+    }
+
+    /// Counters of every served endpoint, by id.
+    pub fn metrics(&self) -> Vec<(String, MetricsSnapshot)> {
+        let master = self.lock();
+        let mut all: Vec<_> = master
+            .endpoints
+            .iter()
+            .map(|(id, e)| (id.clone(), e.metrics.snapshot()))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
     }
 
     /// The current version of an endpoint.

@@ -24,10 +24,28 @@ pub async fn stats(State(state): State<AppState>) -> ApiResult {
         .filter(|e| e.status == status::RUNNING)
         .count();
     let registry = state.serving.registry().stats();
+    let metrics = state.serving.registry().metrics();
+    let requests_handled: u64 = metrics.iter().map(|(_, m)| m.requests).sum();
+    let per_endpoint: Vec<serde_json::Value> = metrics
+        .iter()
+        .map(|(id, m)| {
+            serde_json::json!({
+                "id": id,
+                "requests": m.requests,
+                "client_errors": m.client_errors,
+                "server_errors": m.server_errors,
+                "latency_ms_mean": m.mean().as_secs_f64() * 1000.0,
+                "latency_ms_p50": m.quantile(0.5).as_secs_f64() * 1000.0,
+                "latency_ms_p99": m.quantile(0.99).as_secs_f64() * 1000.0,
+            })
+        })
+        .collect();
     Ok(ok(serde_json::json!({
         "endpoints_total": endpoints.len(),
         "endpoints_running": running,
+        "requests_handled": requests_handled,
         "uptime_seconds": state.started.elapsed().as_secs(),
         "handlers": registry,
+        "endpoints": per_endpoint,
     })))
 }

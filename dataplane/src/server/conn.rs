@@ -272,6 +272,7 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
         let client_close = head.close;
         let minor = head.minor;
         buf.drain(..consumed);
+        let started = std::time::Instant::now();
         let resp = {
             let _inflight = endpoint.version.enter_local(core.index);
             let ctx = Context::__from_scope(CallScope {
@@ -306,6 +307,9 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
                 }
             }
         };
+        endpoint
+            .metrics
+            .record(core.index, resp.status, started.elapsed());
         drop(snap);
 
         // 5. Respond (no keep-alive once shutdown began, even for a request that started before).
