@@ -6,6 +6,7 @@
 //! - [`serving`]: loading compiled endpoints into the dataplane registry (hot swap).
 //! - [`boot`]: serving again, after a restart, every endpoint that was running.
 //! - [`logs`]: per-endpoint buffers of what handlers print and every panic.
+//! - [`openapi`]: reading OpenAPI 3.x documents for the import.
 //! - [`api`]: the management API (axum) on the admin port.
 
 pub mod api;
@@ -13,5 +14,6 @@ pub mod boot;
 pub mod cli;
 pub mod compiler;
 pub mod logs;
+pub mod openapi;
 pub mod serving;
 pub mod store;

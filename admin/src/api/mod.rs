@@ -8,6 +8,7 @@ pub mod collections;
 pub mod domains;
 pub mod endpoints;
 pub mod envelope;
+pub mod import;
 pub mod services;
 pub mod system;
 
@@ -126,6 +127,7 @@ pub fn router(state: AppState) -> Router {
             "/endpoints/{id}/services/{service_id}",
             axum::routing::delete(services::unbind),
         )
+        .route("/import/openapi", post(import::openapi))
         .route("/services", get(services::list).post(services::create))
         .route(
             "/services/{id}",
