@@ -7,10 +7,12 @@
 //! - [`boot`]: serving again, after a restart, every endpoint that was running.
 //! - [`logs`]: per-endpoint buffers of what handlers print and every panic.
 //! - [`openapi`]: reading OpenAPI 3.x documents for the import.
+//! - [`bundle`]: reading ZIP import bundles safely.
 //! - [`api`]: the management API (axum) on the admin port.
 
 pub mod api;
 pub mod boot;
+pub mod bundle;
 pub mod cli;
 pub mod compiler;
 pub mod logs;

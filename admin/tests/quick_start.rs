@@ -130,4 +130,27 @@ fn running_endpoints_serve_again_after_kill_9() {
     }
     let (_, e) = gw.api("GET", &format!("/endpoints/{id}"), None);
     assert_eq!(e["data"]["status"], "running");
+    drop(gw);
+
+    // A library built by another gateway (different ABI fingerprint) is rebuilt at boot.
+    let db = dir.path().join("gateway.db");
+    let status = std::process::Command::new("python3")
+        .args(["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"update endpoints set library_fingerprint='from-another-build'\"); c.commit()"])
+        .arg(&db)
+        .status()
+        .expect("python3");
+    assert!(status.success());
+    let gw = Gateway::start(dir.path(), &[]);
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while gw.get("/items/3").status != 200 {
+        assert!(Instant::now() < deadline, "not rebuilt and restored");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(gw.get("/items/3").json()["v"], 7);
+    let (_, e) = gw.api("GET", &format!("/endpoints/{id}"), None);
+    assert_eq!(
+        (e["data"]["status"].as_str(), e["data"]["version"].as_i64()),
+        (Some("running"), Some(2)),
+        "recompiled: {e}"
+    );
 }

@@ -128,6 +128,12 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(services::unbind),
         )
         .route("/import/openapi", post(import::openapi))
+        .route(
+            "/import/bundle",
+            post(import::bundle).layer(axum::extract::DefaultBodyLimit::max(
+                crate::bundle::MAX_ZIP_BYTES + 64 * 1024,
+            )),
+        )
         .route("/services", get(services::list).post(services::create))
         .route(
             "/services/{id}",
