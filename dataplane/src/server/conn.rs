@@ -152,7 +152,7 @@ async fn read_body(
 /// Serves one connection until it closes.
 pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, core: Rc<CoreState>) {
     let _ = stream.set_nodelay(true);
-    let cfg = Rc::new((*core.config).clone());
+    let cfg = std::sync::Arc::clone(&core.config);
     let mut buf: Vec<u8> = Vec::with_capacity(2048);
     let mut out: Vec<u8> = Vec::new();
     let peer_ip = peer.ip().to_string();
