@@ -44,21 +44,11 @@ impl Version {
 
     /// Counts a request on `core` until the guard drops, without touching the version's
     /// reference count (the caller keeps the version alive, e.g. through its snapshot).
-    pub fn enter_local(&self, core: usize) -> LocalInflight<'_> {
-        let core = core.min(self.inflight.len() - 1);
-        self.inflight[core].0.fetch_add(1, Ordering::Relaxed);
-        LocalInflight {
-            version: self,
-            core,
-        }
-    }
-
-    /// Counts a request on `core` until the guard drops.
-    pub fn enter(self: &Arc<Self>, core: usize) -> InflightGuard {
+    pub fn enter(&self, core: usize) -> InflightGuard<'_> {
         let core = core.min(self.inflight.len() - 1);
         self.inflight[core].0.fetch_add(1, Ordering::Relaxed);
         InflightGuard {
-            version: Arc::clone(self),
+            version: self,
             core,
         }
     }
@@ -72,29 +62,14 @@ impl Version {
     }
 }
 
-/// Decrements the in-flight count of a borrowed version when dropped.
+/// Decrements the in-flight count of a version when dropped.
 #[derive(Debug)]
-pub struct LocalInflight<'a> {
+pub struct InflightGuard<'a> {
     version: &'a Version,
     core: usize,
 }
 
-impl Drop for LocalInflight<'_> {
-    fn drop(&mut self) {
-        self.version.inflight[self.core]
-            .0
-            .fetch_sub(1, Ordering::Release);
-    }
-}
-
-/// Decrements the in-flight count of a version when dropped.
-#[derive(Debug)]
-pub struct InflightGuard {
-    version: Arc<Version>,
-    core: usize,
-}
-
-impl Drop for InflightGuard {
+impl Drop for InflightGuard<'_> {
     fn drop(&mut self) {
         self.version.inflight[self.core]
             .0

@@ -274,7 +274,7 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
         buf.drain(..consumed);
         let started = std::time::Instant::now();
         let resp = {
-            let _inflight = endpoint.version.enter_local(core.index);
+            let _inflight = endpoint.version.enter(core.index);
             let ctx = Context::__from_scope(CallScope {
                 host: &HOST_VTABLE,
                 scope: endpoint.spec.scope,

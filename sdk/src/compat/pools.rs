@@ -3,18 +3,8 @@
 use serde::Serialize;
 
 use crate::abi::host::{ServiceKind, ServiceOp, ServiceValue};
-use crate::services::{call_blocking, rows_to_json, Row, SqlParam};
+use crate::services::{call_blocking, rows_to_json, to_values, unexpected, Row, SqlParam};
 use crate::HandlerError;
-
-fn unexpected(name: &str, what: &str, got: &ServiceValue) -> HandlerError {
-    HandlerError::IpcError(format!(
-        "service '{name}' answered {got:?} where {what} was expected"
-    ))
-}
-
-fn sql_values(params: &[&dyn SqlParam]) -> Vec<crate::abi::host::SqlValue> {
-    params.iter().map(|p| p.to_sql()).collect()
-}
 
 /// Rows returned by [`DbPool::query`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -35,7 +25,7 @@ impl DbPool {
     pub fn query(&self, sql: &str, params: &[&dyn SqlParam]) -> Result<DbResult, HandlerError> {
         let op = ServiceOp::DbQuery {
             sql: sql.to_string(),
-            params: sql_values(params),
+            params: to_values(params),
         };
         let value = call_blocking(ServiceKind::Database, &self.pool_id, op)?;
         Ok(DbResult {
@@ -47,7 +37,7 @@ impl DbPool {
     pub fn execute(&self, sql: &str, params: &[&dyn SqlParam]) -> Result<u64, HandlerError> {
         let op = ServiceOp::DbExecute {
             sql: sql.to_string(),
-            params: sql_values(params),
+            params: to_values(params),
         };
         match call_blocking(ServiceKind::Database, &self.pool_id, op)? {
             ServiceValue::Int(n) => Ok(u64::try_from(n).unwrap_or(0)),

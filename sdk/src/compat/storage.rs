@@ -3,7 +3,7 @@
 use serde_json::Value as JsonValue;
 
 use crate::abi::host::{ServiceKind, ServiceOp, ServiceValue, SqlValue};
-use crate::services::{call_blocking, rows_to_json, SqlParam};
+use crate::services::{call_blocking, rows_to_json, unexpected, SqlParam};
 use crate::HandlerError;
 
 #[derive(Clone, Debug)]
@@ -144,9 +144,11 @@ impl Storage {
     fn sql_count(&self, sql: String, params: Vec<SqlValue>) -> Result<u64, HandlerError> {
         match self.db(ServiceOp::DbExecute { sql, params })? {
             ServiceValue::Int(n) => Ok(u64::try_from(n).unwrap_or(0)),
-            other => Err(HandlerError::IpcError(format!(
-                "unexpected reply {other:?}"
-            ))),
+            other => Err(unexpected(
+                &self.pool_id,
+                "a reply of another shape",
+                &other,
+            )),
         }
     }
 
@@ -236,9 +238,11 @@ impl Storage {
                         list.into_iter().map(|o| o.key).collect::<Vec<_>>()
                     }
                     other => {
-                        return Err(HandlerError::IpcError(format!(
-                            "unexpected reply {other:?}"
-                        )))
+                        return Err(unexpected(
+                            &self.pool_id,
+                            "a reply of another shape",
+                            &other,
+                        ))
                     }
                 };
                 self.collect_docs(keys)
@@ -252,9 +256,11 @@ impl Storage {
                 )? {
                     ServiceValue::Names(n) => n,
                     other => {
-                        return Err(HandlerError::IpcError(format!(
-                            "unexpected reply {other:?}"
-                        )))
+                        return Err(unexpected(
+                            &self.pool_id,
+                            "a reply of another shape",
+                            &other,
+                        ))
                     }
                 };
                 let base = base.trim_end_matches('/');

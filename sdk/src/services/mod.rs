@@ -20,6 +20,7 @@ pub use storage::{ObjectInfo, StorageHandle};
 
 pub(crate) use database::rows_to_json;
 pub(crate) use email::{mail, mail_from};
+pub(crate) use params::to_values;
 
 use crate::abi::host::{FaultKind, ServiceCall, ServiceFault, ServiceKind, ServiceOp};
 use crate::abi::host::{ServiceResult, ServiceValue};
