@@ -32,5 +32,20 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+step "backend servers on 127.0.0.1 (scripts/services-up.sh: PostgreSQL, MariaDB, Redis, memcached, S3, FTP/FTPS, SFTP, SMTP)"
+if ! bash scripts/services-up.sh; then
+  echo "error: scripts/services-up.sh failed (see the [services-up] lines above); not running the tests" >&2
+  exit 1
+fi
+# services-up.sh wrote the connection details here (same default as in that script); export
+# every SVC_* variable so the tests read them from the environment.
+svc_env=${SVC_HOME:-${SVC_ROOT:-/var/tmp/rust-edge-gateway-services}/state}/services.env
+[ -r "$svc_env" ] || { echo "error: $svc_env missing after scripts/services-up.sh" >&2; exit 1; }
+set -a
+# shellcheck source=/dev/null
+. "$svc_env"
+set +a
+echo "using $svc_env"
+
 step "cargo test (unit, seed samples, handler ABI with real .so files, valgrind)"
 cargo test --workspace --no-fail-fast
