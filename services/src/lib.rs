@@ -1,6 +1,31 @@
-//! Service actors: one tokio task per activated service, owning its client or pool, fed by a
-//! bounded channel, answering the plain-data calls handlers make through
-//! `rust_edge_gateway_sdk::Context` (see `rust_edge_gateway_sdk::abi::host`).
+//! Service actors of Rust Edge Gateway: the backends handlers reach through `ctx.database()`,
+//! `ctx.cache()`, `ctx.storage()`, `ctx.ftp()`, `ctx.email()` and the synchronous `*Pool` /
+//! `Storage` API.
 //!
-//! Not built yet: until the actors land, the dataplane answers every service call with
-//! `ServiceUnavailable` and a message saying so; no call ever gets a fake result.
+//! - [`ServiceHub`] knows the services, runs one actor per *active* service on the control
+//!   runtime, and resolves a handler's name through the endpoint's bindings (`pool_id`) and,
+//!   failing that, the service name ([`ServiceHub::submit`]).
+//! - Each actor (`actor`) owns its client, reads a bounded queue (a full queue answers 503 at
+//!   once: backpressure), runs at most `pool_size` operations at a time, each under the
+//!   service's timeout, and finishes queued work before it stops.
+//! - `backends/` holds one module per client: `sql` (sqlx: PostgreSQL, MySQL, SQLite),
+//!   `redis` (fred), `memcached` (async-memcached), `s3` (rust-s3), `ftp` (suppaftp, FTP and
+//!   FTPS), `sftp` (russh-sftp), `smtp` (lettre).
+//! - [`config`] parses the stored JSON with the documented fields and defaults.
+//!
+//! A backend that is down gives handlers `Unavailable` (503, with the reason); clients
+//! reconnect by themselves, so service resumes when the backend does.
+
+#![warn(missing_docs)]
+
+mod actor;
+mod backends;
+pub mod config;
+mod error;
+mod hub;
+
+pub use actor::Reply;
+pub use backends::check_object_key;
+pub use config::ServiceConfig;
+pub use error::ServiceError;
+pub use hub::{kind_of, ServiceDef, ServiceHub, TestOutcome};

@@ -1,0 +1,129 @@
+//! One actor per active service: a task on the control runtime that owns the backend client,
+//! reads operations from a bounded queue, runs up to `concurrency` of them at once, each
+//! under the service's timeout, and on shutdown finishes what was queued before it stops.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rust_edge_gateway_sdk::abi::host::{FaultKind, ServiceKind, ServiceOp, ServiceResult};
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::error::fault;
+
+/// A `Send` boxed future.
+pub(crate) type BoxFut<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// Where the outcome of one operation goes.
+pub type Reply = Box<dyn FnOnce(ServiceResult) + Send>;
+
+/// A connected (or lazily connecting) backend client.
+pub(crate) trait Backend: Send + Sync + 'static {
+    /// Runs one operation.
+    fn run(self: Arc<Self>, op: ServiceOp) -> BoxFut<ServiceResult>;
+    /// Checks the backend answers (and prepares it: bucket created, ...).
+    fn ping(self: Arc<Self>) -> BoxFut<Result<(), String>>;
+}
+
+struct Job {
+    op: ServiceOp,
+    reply: Reply,
+}
+
+/// The queue of one running actor.
+pub(crate) struct ActorHandle {
+    tx: mpsc::Sender<Job>,
+    kind: ServiceKind,
+    join: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Why an operation could not be queued.
+pub(crate) enum Rejected {
+    /// The queue is full.
+    Full(Reply),
+    /// The actor is stopping.
+    Closed(Reply),
+}
+
+/// Queue length per actor: enough for bursts, bounded so that an overloaded backend pushes
+/// back on handlers instead of growing memory.
+const QUEUE: usize = 1024;
+
+impl ActorHandle {
+    /// Starts the actor of `backend` on `runtime`.
+    pub(crate) fn spawn(
+        runtime: &tokio::runtime::Handle,
+        name: String,
+        kind: ServiceKind,
+        backend: Arc<dyn Backend>,
+        concurrency: usize,
+        timeout: Duration,
+    ) -> Self {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let join = runtime.spawn(run(name, backend, rx, concurrency, timeout));
+        ActorHandle {
+            tx,
+            kind,
+            join: Mutex::new(Some(join)),
+        }
+    }
+
+    /// The kind of operations this actor serves.
+    pub(crate) fn kind(&self) -> ServiceKind {
+        self.kind
+    }
+
+    /// Queues an operation without waiting.
+    pub(crate) fn try_submit(&self, op: ServiceOp, reply: Reply) -> Result<(), Rejected> {
+        self.tx.try_send(Job { op, reply }).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(j) => Rejected::Full(j.reply),
+            mpsc::error::TrySendError::Closed(j) => Rejected::Closed(j.reply),
+        })
+    }
+
+    /// Queues an operation, waiting for room (used by the admin API, not by handlers).
+    pub(crate) async fn submit(&self, op: ServiceOp, reply: Reply) -> Result<(), Reply> {
+        self.tx.send(Job { op, reply }).await.map_err(|e| e.0.reply)
+    }
+
+    /// The actor's task, to await its end after the last handle is gone.
+    pub(crate) fn take_join(&self) -> Option<JoinHandle<()>> {
+        self.join.lock().ok().and_then(|mut j| j.take())
+    }
+}
+
+async fn run(
+    name: String,
+    backend: Arc<dyn Backend>,
+    mut rx: mpsc::Receiver<Job>,
+    concurrency: usize,
+    timeout: Duration,
+) {
+    tracing::info!(service = %name, concurrency, "service actor started");
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let mut tasks = JoinSet::new();
+    while let Some(Job { op, reply }) = rx.recv().await {
+        let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
+            reply(Err(fault(FaultKind::Internal, "service actor is closing")));
+            continue;
+        };
+        while tasks.try_join_next().is_some() {}
+        let backend = Arc::clone(&backend);
+        tasks.spawn(async move {
+            let result = match tokio::time::timeout(timeout, backend.run(op)).await {
+                Ok(r) => r,
+                Err(_) => Err(fault(
+                    FaultKind::Timeout,
+                    format!("the backend did not answer within {} s", timeout.as_secs()),
+                )),
+            };
+            reply(result);
+            drop(permit);
+        });
+    }
+    // The queue is closed and empty: let in-flight operations finish.
+    while tasks.join_next().await.is_some() {}
+    tracing::info!(service = %name, "service actor stopped");
+}

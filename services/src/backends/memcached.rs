@@ -1,0 +1,153 @@
+//! memcached through async-memcached: a few connections used round-robin, each reconnected
+//! on the next call after an I/O error.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_memcached::{AsciiProtocol, Client, Error, Status};
+use rust_edge_gateway_sdk::abi::host::{FaultKind, ServiceOp, ServiceResult, ServiceValue};
+use tokio::sync::Mutex;
+
+use crate::actor::{Backend, BoxFut};
+use crate::config::MemcachedConfig;
+use crate::error::{backend, fault, unavailable};
+
+/// Connections to one memcached server.
+pub(crate) struct MemcachedBackend {
+    dsn: String,
+    connect_timeout: Duration,
+    op_timeout: Duration,
+    conns: Vec<Mutex<Option<Client>>>,
+    next: AtomicUsize,
+}
+
+fn is_connection(e: &Error) -> bool {
+    matches!(e, Error::Connect(_) | Error::Io(_))
+}
+
+fn mc_fault(e: &Error) -> rust_edge_gateway_sdk::abi::host::ServiceFault {
+    if is_connection(e) {
+        unavailable(format!("memcached unreachable: {e}"))
+    } else {
+        backend(format!("memcached: {e}"))
+    }
+}
+
+impl MemcachedBackend {
+    /// Connections are opened on first use.
+    pub(crate) fn new(c: &MemcachedConfig) -> Self {
+        let n = usize::try_from(c.pool_size).unwrap_or(1).max(1);
+        MemcachedBackend {
+            dsn: format!("tcp://{}:{}", c.host, c.port),
+            connect_timeout: Duration::from_secs(c.timeout_seconds.clamp(1, 5)),
+            op_timeout: Duration::from_secs(c.timeout_seconds.max(1))
+                .saturating_sub(Duration::from_millis(50)),
+            conns: (0..n).map(|_| Mutex::new(None)).collect(),
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    async fn exec(&self, op: ServiceOp) -> ServiceResult {
+        if op.kind() != rust_edge_gateway_sdk::abi::host::ServiceKind::Cache {
+            return Err(fault(
+                FaultKind::Internal,
+                format!("a cache service cannot run {op:?}"),
+            ));
+        }
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.conns.len();
+        let mut slot = self.conns[i].lock().await;
+        if slot.is_none() {
+            let client = tokio::time::timeout(self.connect_timeout, Client::new(&self.dsn))
+                .await
+                .map_err(|_| unavailable(format!("memcached {}: connect timed out", self.dsn)))?
+                .map_err(|e| mc_fault(&e))?;
+            *slot = Some(client);
+        }
+        let Some(client) = slot.as_mut() else {
+            return Err(fault(FaultKind::Internal, "memcached connection missing"));
+        };
+        // A request whose answer never came leaves the connection out of step: give up on
+        // it a little before the actor's own timeout, and reconnect next time.
+        let result = match tokio::time::timeout(self.op_timeout, run_op(client, op)).await {
+            Ok(r) => r,
+            Err(_) => {
+                *slot = None;
+                return Err(fault(
+                    FaultKind::Timeout,
+                    format!(
+                        "memcached did not answer within {} s",
+                        self.op_timeout.as_secs_f32().ceil()
+                    ),
+                ));
+            }
+        };
+        if let Err(e) = &result {
+            if is_connection(e) {
+                *slot = None;
+            }
+        }
+        result.map_err(|e| mc_fault(&e))
+    }
+}
+
+async fn run_op(c: &mut Client, op: ServiceOp) -> Result<ServiceValue, Error> {
+    Ok(match op {
+        ServiceOp::CacheGet { key } => match c.get(&key).await?.and_then(|v| v.data) {
+            Some(bytes) => ServiceValue::Text(String::from_utf8_lossy(&bytes).into_owned()),
+            None => ServiceValue::Unit,
+        },
+        ServiceOp::CacheSet {
+            key,
+            value,
+            ttl_secs,
+        } => {
+            let ttl = ttl_secs.map(|s| i64::try_from(s).unwrap_or(i64::MAX));
+            c.set(&key, value.as_str(), ttl, None).await?;
+            ServiceValue::Unit
+        }
+        ServiceOp::CacheDelete { key } => match c.delete(&key).await {
+            Ok(()) => ServiceValue::Bool(true),
+            Err(Error::Protocol(Status::NotFound)) => ServiceValue::Bool(false),
+            Err(e) => return Err(e),
+        },
+        ServiceOp::CacheExists { key } => ServiceValue::Bool(c.get(&key).await?.is_some()),
+        ServiceOp::CacheIncr { key, delta } => {
+            let r = if delta >= 0 {
+                c.increment(&key, delta.unsigned_abs()).await
+            } else {
+                c.decrement(&key, delta.unsigned_abs()).await
+            };
+            match r {
+                Ok(v) => ServiceValue::Int(i64::try_from(v).unwrap_or(i64::MAX)),
+                // Like Redis: a missing counter starts at 0 (memcached counters do not go
+                // below 0).
+                Err(Error::Protocol(Status::NotFound)) => {
+                    let start = delta.max(0);
+                    c.set(&key, start.to_string().as_str(), None, None).await?;
+                    ServiceValue::Int(start)
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        // Other kinds are refused by `exec` before a connection is taken.
+        _ => ServiceValue::Unit,
+    })
+}
+
+impl Backend for MemcachedBackend {
+    fn run(self: Arc<Self>, op: ServiceOp) -> BoxFut<ServiceResult> {
+        Box::pin(async move { self.exec(op).await })
+    }
+
+    fn ping(self: Arc<Self>) -> BoxFut<Result<(), String>> {
+        Box::pin(async move {
+            self.exec(ServiceOp::CacheExists {
+                key: "__rust_edge_gateway_ping".into(),
+            })
+            .await
+            .map(drop)
+            .map_err(|f| f.message)
+        })
+    }
+}

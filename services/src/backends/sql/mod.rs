@@ -1,0 +1,228 @@
+//! SQL databases through sqlx: PostgreSQL, MySQL/MariaDB and SQLite pools.
+
+mod bind;
+mod decode;
+mod placeholders;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rust_edge_gateway_sdk::abi::host::{
+    FaultKind, ServiceOp, ServiceResult, ServiceValue, SqlValue,
+};
+use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions, MySqlSslMode};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::{Either, Executor, Statement};
+
+use self::placeholders::{rewrite, Style};
+use crate::actor::{Backend, BoxFut};
+use crate::config::{under, MysqlConfig, PostgresConfig, SqliteConfig};
+use crate::error::{backend, fault, unavailable, ServiceError};
+
+enum Pool {
+    Postgres(PgPool),
+    Mysql(MySqlPool),
+    Sqlite(SqlitePool),
+}
+
+/// A pool of one SQL database.
+pub(crate) struct SqlBackend {
+    pool: Pool,
+}
+
+fn config_error(t: &str, e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Config {
+        service_type: t.into(),
+        message: e.to_string(),
+    }
+}
+
+/// Connection-level failures are 503 (the backend is down); the rest are query errors.
+fn sql_fault(e: sqlx::Error) -> rust_edge_gateway_sdk::abi::host::ServiceFault {
+    match &e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => unavailable(format!("database unreachable: {e}")),
+        sqlx::Error::Database(db) => backend(db.message()),
+        _ => backend(e),
+    }
+}
+
+fn order_params(params: Vec<SqlValue>, order: &[usize]) -> Vec<SqlValue> {
+    order
+        .iter()
+        .map(|&i| params.get(i).cloned().unwrap_or(SqlValue::Null))
+        .collect()
+}
+
+impl SqlBackend {
+    /// A lazily connecting PostgreSQL pool.
+    pub(crate) fn postgres(c: &PostgresConfig) -> Result<Self, ServiceError> {
+        let mut opts = PgConnectOptions::new()
+            .host(&c.host)
+            .port(c.port)
+            .database(&c.database)
+            .username(c.username.as_deref().unwrap_or("postgres"))
+            .ssl_mode(PgSslMode::from_str(&c.ssl_mode).map_err(|e| config_error("postgres", e))?);
+        if let Some(p) = &c.password {
+            opts = opts.password(p);
+        }
+        if let Some(ca) = &c.ca_cert_path {
+            opts = opts.ssl_root_cert(ca);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(c.pool_size)
+            .acquire_timeout(Duration::from_secs(c.timeout_seconds.clamp(1, 10)))
+            .connect_lazy_with(opts);
+        Ok(SqlBackend {
+            pool: Pool::Postgres(pool),
+        })
+    }
+
+    /// A lazily connecting MySQL pool.
+    pub(crate) fn mysql(c: &MysqlConfig) -> Result<Self, ServiceError> {
+        let mut opts = MySqlConnectOptions::new()
+            .host(&c.host)
+            .port(c.port)
+            .database(&c.database)
+            .username(c.username.as_deref().unwrap_or("root"))
+            .ssl_mode(match (c.use_ssl, c.ca_cert_path.is_some()) {
+                (false, _) => MySqlSslMode::Preferred,
+                (true, false) => MySqlSslMode::Required,
+                (true, true) => MySqlSslMode::VerifyIdentity,
+            });
+        if let Some(p) = &c.password {
+            opts = opts.password(p);
+        }
+        if let Some(ca) = &c.ca_cert_path {
+            opts = opts.ssl_ca(ca);
+        }
+        let pool = MySqlPoolOptions::new()
+            .max_connections(c.pool_size)
+            .acquire_timeout(Duration::from_secs(c.timeout_seconds.clamp(1, 10)))
+            .connect_lazy_with(opts);
+        Ok(SqlBackend {
+            pool: Pool::Mysql(pool),
+        })
+    }
+
+    /// A SQLite pool on a file (relative paths under the data directory).
+    pub(crate) async fn sqlite(c: &SqliteConfig, data_dir: &Path) -> Result<Self, ServiceError> {
+        let path = under(data_dir, &c.path);
+        if c.create_if_missing {
+            if let Some(parent) = path.parent() {
+                tokio::fs::create_dir_all(parent).await.map_err(|e| {
+                    ServiceError::Connect(format!("creating {}: {e}", parent.display()))
+                })?;
+            }
+        }
+        let opts = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(c.create_if_missing)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(c.timeout_seconds.max(1)))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(c.pool_size)
+            .connect_lazy_with(opts);
+        Ok(SqlBackend {
+            pool: Pool::Sqlite(pool),
+        })
+    }
+
+    async fn query(&self, sql: String, params: Vec<SqlValue>, rows: bool) -> ServiceResult {
+        let invalid = |m: String| fault(FaultKind::Invalid, m);
+        match &self.pool {
+            Pool::Postgres(pool) => {
+                let (sql, order) = rewrite(&sql, Style::Dollar, params.len()).map_err(invalid)?;
+                let params = order_params(params, &order);
+                let mut conn = pool.acquire().await.map_err(sql_fault)?;
+                // Prepared once per connection (sqlx caches it), so the server tells the
+                // parameter types and values can be converted to them.
+                let stmt = (&mut *conn).prepare(&sql).await.map_err(sql_fault)?;
+                let types = match stmt.parameters() {
+                    Some(Either::Left(t)) => t.to_vec(),
+                    _ => Vec::new(),
+                };
+                let mut q = sqlx::query(&sql);
+                for (i, v) in params.into_iter().enumerate() {
+                    q = bind::postgres(q, v, types.get(i))
+                        .map_err(|m| backend(format!("parameter ${}: {m}", i + 1)))?;
+                }
+                if rows {
+                    let rows = q.fetch_all(&mut *conn).await.map_err(sql_fault)?;
+                    let (columns, rows) = decode::postgres(&rows).map_err(backend)?;
+                    Ok(ServiceValue::Rows { columns, rows })
+                } else {
+                    let r = q.execute(&mut *conn).await.map_err(sql_fault)?;
+                    Ok(ServiceValue::Int(
+                        i64::try_from(r.rows_affected()).unwrap_or(i64::MAX),
+                    ))
+                }
+            }
+            Pool::Mysql(pool) => {
+                let (sql, order) = rewrite(&sql, Style::Question, params.len()).map_err(invalid)?;
+                let mut q = sqlx::query(&sql);
+                for v in order_params(params, &order) {
+                    q = bind::mysql(q, v);
+                }
+                if rows {
+                    let rows = q.fetch_all(pool).await.map_err(sql_fault)?;
+                    let (columns, rows) = decode::mysql(&rows).map_err(backend)?;
+                    Ok(ServiceValue::Rows { columns, rows })
+                } else {
+                    let r = q.execute(pool).await.map_err(sql_fault)?;
+                    Ok(ServiceValue::Int(
+                        i64::try_from(r.rows_affected()).unwrap_or(i64::MAX),
+                    ))
+                }
+            }
+            Pool::Sqlite(pool) => {
+                let (sql, order) = rewrite(&sql, Style::Question, params.len()).map_err(invalid)?;
+                let mut q = sqlx::query(&sql);
+                for v in order_params(params, &order) {
+                    q = bind::sqlite(q, v);
+                }
+                if rows {
+                    let rows = q.fetch_all(pool).await.map_err(sql_fault)?;
+                    let (columns, rows) = decode::sqlite(&rows).map_err(backend)?;
+                    Ok(ServiceValue::Rows { columns, rows })
+                } else {
+                    let r = q.execute(pool).await.map_err(sql_fault)?;
+                    Ok(ServiceValue::Int(
+                        i64::try_from(r.rows_affected()).unwrap_or(i64::MAX),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+impl Backend for SqlBackend {
+    fn run(self: Arc<Self>, op: ServiceOp) -> BoxFut<ServiceResult> {
+        Box::pin(async move {
+            match op {
+                ServiceOp::DbQuery { sql, params } => self.query(sql, params, true).await,
+                ServiceOp::DbExecute { sql, params } => self.query(sql, params, false).await,
+                other => Err(fault(
+                    FaultKind::Internal,
+                    format!("a database service cannot run {other:?}"),
+                )),
+            }
+        })
+    }
+
+    fn ping(self: Arc<Self>) -> BoxFut<Result<(), String>> {
+        Box::pin(async move {
+            self.query("SELECT 1".into(), Vec::new(), true)
+                .await
+                .map(drop)
+                .map_err(|f| f.message)
+        })
+    }
+}
