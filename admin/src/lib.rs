@@ -10,6 +10,7 @@
 //! - [`bundle`]: reading ZIP import bundles safely.
 //! - [`api`]: the management API (axum) on the admin port.
 
+pub mod actors;
 pub mod api;
 pub mod boot;
 pub mod bundle;

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use clap::Parser;
+use rust_edge_gateway_admin::actors;
 use rust_edge_gateway_admin::api::{self, AppState};
 use rust_edge_gateway_admin::boot;
 use rust_edge_gateway_admin::cli::Cli;
@@ -14,6 +15,7 @@ use rust_edge_gateway_admin::logs::EndpointLogs;
 use rust_edge_gateway_admin::serving::{Limits, Serving};
 use rust_edge_gateway_admin::store::Store;
 use rust_edge_gateway_dataplane::{Dataplane, DataplaneConfig};
+use rust_edge_gateway_services::ServiceHub;
 
 async fn shutdown_signal() {
     let term = async {
@@ -68,8 +70,15 @@ fn main() -> anyhow::Result<()> {
             logs.push(scope, level, msg)
         }));
     }
+    let services = ServiceHub::new(&data_dir, runtime.handle().clone());
+    actors::connect(&services).context("starting the service dispatcher")?;
+    let hub = services.clone();
     let result = runtime.block_on(async move {
         let store = Store::open(&data_dir).await?;
+        let active = actors::restore(&store, &services).await?;
+        if active > 0 {
+            tracing::info!(active, "service actors restored");
+        }
         let build_dir = cli
             .build_dir
             .clone()
@@ -86,6 +95,7 @@ fn main() -> anyhow::Result<()> {
             token: cli.admin_token.filter(|t| !t.is_empty()).map(Arc::from),
             started: Instant::now(),
             logs,
+            services,
         };
         let listener = tokio::net::TcpListener::bind(cli.admin_addr)
             .await
@@ -99,7 +109,9 @@ fn main() -> anyhow::Result<()> {
             .await?;
         anyhow::Ok(())
     });
-    runtime.shutdown_timeout(Duration::from_secs(5));
+    // Requests in flight may still call services: stop the dataplane first.
     dataplane.shutdown();
+    runtime.block_on(hub.shutdown());
+    runtime.shutdown_timeout(Duration::from_secs(5));
     result
 }

@@ -1,5 +1,5 @@
-//! Services: CRUD with secrets masked on every read, bindings to endpoints, and an honest
-//! 501 for the actor routes that are not built yet.
+//! Services: CRUD with secrets masked on every read, bindings to endpoints, and activation
+//! refused with the reason when the backend cannot be reached.
 
 mod support;
 
@@ -94,7 +94,17 @@ fn services_crud_masks_secrets_and_binds() {
     );
     assert_eq!(s, 400);
     let (s, v) = gw.api("POST", &format!("/services/{id}/activate"), None);
-    assert_eq!((s, &v["ok"]), (501, &Value::Bool(false)));
+    assert_eq!(
+        (s, &v["ok"]),
+        (503, &Value::Bool(false)),
+        "db.internal does not resolve: {v}"
+    );
+    assert!(
+        v["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("not activated")),
+        "{v}"
+    );
     assert_eq!(gw.api("GET", "/services/nope", None).0, 404);
     let (s, _) = gw.api("DELETE", &format!("/services/{id}"), None);
     assert_eq!(s, 200);

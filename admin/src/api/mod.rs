@@ -9,6 +9,7 @@ pub mod domains;
 pub mod endpoints;
 pub mod envelope;
 pub mod import;
+pub mod minio;
 pub mod services;
 pub mod system;
 
@@ -43,6 +44,8 @@ pub struct AppState {
     pub started: Instant,
     /// Per-endpoint logs.
     pub logs: Arc<crate::logs::EndpointLogs>,
+    /// The service actors.
+    pub services: rust_edge_gateway_services::ServiceHub,
 }
 
 /// The body of a request as `T`, or a 400 in the envelope saying what is wrong.
@@ -141,9 +144,19 @@ pub fn router(state: AppState) -> Router {
                 .put(services::update)
                 .delete(services::delete),
         )
-        .route("/services/{id}/activate", post(services::actor_action))
-        .route("/services/{id}/deactivate", post(services::actor_action))
-        .route("/services/{id}/test", post(services::actor_action))
+        .route("/services/{id}/activate", post(services::activate))
+        .route("/services/{id}/deactivate", post(services::deactivate))
+        .route("/services/{id}/test", post(services::test))
+        .route(
+            "/minio/objects",
+            get(minio::list)
+                .post(minio::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(minio::MAX_UPLOAD)),
+        )
+        .route(
+            "/minio/objects/{*key}",
+            get(minio::download).delete(minio::delete),
+        )
         .fallback(no_route)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,7 +1,5 @@
-//! `/api/services`: CRUD (secrets masked on every read) and endpoint bindings.
-//!
-//! `activate`, `deactivate` and `test` need the service actors, which are not part of this
-//! build yet: they answer 501 saying so rather than pretending.
+//! `/api/services`: CRUD (secrets masked on every read), activate / deactivate / test of the
+//! service actors, and endpoint bindings.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -10,7 +8,16 @@ use axum::Json;
 
 use super::envelope::{ok, ApiError, ApiResult};
 use super::{body, AppState};
+use crate::actors;
 use crate::store::services::{Binding, NewService, ServiceUpdate, SERVICE_TYPES};
+use rust_edge_gateway_services::ServiceConfig;
+use serde_json::json;
+
+fn check_config(service_type: &str, config: &serde_json::Value) -> Result<(), ApiError> {
+    ServiceConfig::parse(service_type, config)
+        .map(drop)
+        .map_err(|e| ApiError::bad_request(e.to_string()))
+}
 
 /// `GET /api/services`
 pub async fn list(State(s): State<AppState>) -> ApiResult {
@@ -35,7 +42,11 @@ pub async fn create(
     if !n.config.is_object() {
         return Err(ApiError::bad_request("config must be a JSON object"));
     }
-    Ok(ok(s.store.create_service(&n).await?))
+    check_config(&n.service_type, &n.config)?;
+    let created = s.store.create_service(&n).await?;
+    s.services
+        .define(&created.id, &created.name, &created.service_type);
+    Ok(ok(created))
 }
 
 /// `GET /api/services/{id}`
@@ -57,11 +68,32 @@ pub async fn update(
     if u.config.as_ref().is_some_and(|c| !c.is_object()) {
         return Err(ApiError::bad_request("config must be a JSON object"));
     }
-    Ok(ok(s
+    let cur = s
+        .store
+        .service_with_secrets(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("service", &id))?;
+    if let Some(c) = &u.config {
+        let merged = crate::store::services::merge_config(&cur.config, c);
+        check_config(&cur.service_type, &merged)?;
+    }
+    let updated = s
         .store
         .update_service(&id, &u)
         .await?
-        .ok_or_else(|| ApiError::not_found("service", &id))?))
+        .ok_or_else(|| ApiError::not_found("service", &id))?;
+    s.services
+        .define(&updated.id, &updated.name, &updated.service_type);
+    if s.services.is_active(&id) {
+        // The running actor keeps the old settings until it is replaced: restart it with
+        // the new ones (queued calls finish on the old client first).
+        if let Some(full) = s.store.service_with_secrets(&id).await? {
+            if let Err(e) = s.services.activate(&actors::def(&full), false).await {
+                tracing::warn!(service = %id, error = %e, "restart with new settings failed");
+            }
+        }
+    }
+    Ok(ok(updated))
 }
 
 /// `DELETE /api/services/{id}`
@@ -69,19 +101,65 @@ pub async fn delete(State(s): State<AppState>, Path(id): Path<String>) -> ApiRes
     if !s.store.delete_service(&id).await? {
         return Err(ApiError::not_found("service", &id));
     }
+    s.services.forget(&id).await;
     Ok(ok(serde_json::Value::Null))
 }
 
-/// `POST /api/services/{id}/activate|deactivate|test`
-pub async fn actor_action(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+async fn full_service(s: &AppState, id: &str) -> Result<crate::store::services::Service, ApiError> {
     s.store
-        .get_service(&id)
+        .service_with_secrets(id)
         .await?
-        .ok_or_else(|| ApiError::not_found("service", &id))?;
-    Err(ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "service actors are not part of this gateway build yet; handlers calling services get 503",
-    ))
+        .ok_or_else(|| ApiError::not_found("service", id))
+}
+
+/// `POST /api/services/{id}/activate`: starts the actor once the backend answers.
+pub async fn activate(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let svc = full_service(&s, &id).await?;
+    if !svc.enabled {
+        return Err(ApiError::bad_request(
+            "the service is disabled (enabled: false)",
+        ));
+    }
+    if let Err(e) = s.services.activate(&actors::def(&svc), true).await {
+        let status = match e {
+            rust_edge_gateway_services::ServiceError::Connect(_) => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        return Err(ApiError::new(
+            status,
+            format!("service '{}' not activated: {e}", svc.name),
+        ));
+    }
+    s.store.set_service_active(&id, true).await?;
+    Ok(ok(json!({
+        "id": svc.id,
+        "name": svc.name,
+        "service_type": svc.service_type,
+        "active": true,
+        "message": "Service activated",
+    })))
+}
+
+/// `POST /api/services/{id}/deactivate`: new calls get 503; queued and in-flight operations
+/// finish before the actor stops.
+pub async fn deactivate(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let svc = full_service(&s, &id).await?;
+    s.services.deactivate(&id).await;
+    s.store.set_service_active(&id, false).await?;
+    Ok(ok(json!({
+        "id": svc.id,
+        "name": svc.name,
+        "service_type": svc.service_type,
+        "active": false,
+        "message": "Service deactivated",
+    })))
+}
+
+/// `POST /api/services/{id}/test`: a fresh connection to the backend, whether or not the
+/// service is active.
+pub async fn test(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let svc = full_service(&s, &id).await?;
+    Ok(ok(s.services.test(&actors::def(&svc)).await))
 }
 
 /// `POST /api/endpoints/{id}/services` with `{service_id, pool_id}`
@@ -113,6 +191,7 @@ pub async fn bind(
         ));
     }
     s.store.bind_service(&id, &binding).await?;
+    refresh(&s, &id).await?;
     Ok(ok(s.store.bindings(&id).await?))
 }
 
@@ -137,5 +216,12 @@ pub async fn unbind(
     if !s.store.unbind_service(&id, &service_id).await? {
         return Err(ApiError::not_found("binding", &service_id));
     }
+    refresh(&s, &id).await?;
     Ok(ok(serde_json::Value::Null))
+}
+
+async fn refresh(s: &AppState, endpoint_id: &str) -> Result<(), ApiError> {
+    let scope = s.store.get_endpoint(endpoint_id).await?.map(|e| e.scope);
+    actors::refresh_bindings(&s.store, &s.services, Some(endpoint_id), scope).await?;
+    Ok(())
 }

@@ -163,6 +163,44 @@ impl Store {
         row.as_ref().map(|r| from_row(r, mask)).transpose()
     }
 
+    /// One service with its secrets (for the service actors, never for API output).
+    pub async fn service_with_secrets(&self, id: &str) -> Result<Option<Service>, StoreError> {
+        self.service(id, false).await
+    }
+
+    /// Every service with its secrets (boot restore).
+    pub async fn services_with_secrets(&self) -> Result<Vec<Service>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM services ORDER BY created_at, rowid")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| from_row(r, false)).collect()
+    }
+
+    /// Records whether the service's actor runs (restored at boot).
+    pub async fn set_service_active(&self, id: &str, active: bool) -> Result<(), StoreError> {
+        sqlx::query("UPDATE services SET active = ?2, updated_at = ?3 WHERE id = ?1")
+            .bind(id)
+            .bind(i64::from(active))
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every binding with the scope of its endpoint: `(scope, pool_id, service_id)`.
+    pub async fn scoped_bindings(
+        &self,
+        endpoint_id: Option<&str>,
+    ) -> Result<Vec<(i64, String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT e.scope, b.pool_id, b.service_id FROM endpoint_services b \
+             JOIN endpoints e ON e.id = b.endpoint_id WHERE ?1 IS NULL OR e.id = ?1",
+        )
+        .bind(endpoint_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Creates a service.
     pub async fn create_service(&self, s: &NewService) -> Result<Service, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();

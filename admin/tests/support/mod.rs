@@ -1,6 +1,8 @@
 //! Spawns the real `rust-edge-gateway` binary on free ports and talks HTTP to it.
 #![allow(dead_code)]
 
+pub mod backends;
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -153,4 +155,70 @@ pub fn versioned_code(version: u32) -> String {
     format!(
         "use rust_edge_gateway_sdk::prelude::*;\n\n#[handler]\npub async fn handle(_ctx: &Context, req: Request) -> Response {{\n    Response::ok(json!({{ \"v\": {version}, \"path\": req.path }}))\n}}\n"
     )
+}
+
+impl Gateway {
+    /// `METHOD path` with a body on the gateway port.
+    pub fn request(&self, method: &str, path: &str, body: &[u8]) -> Reply {
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let mut raw = head.into_bytes();
+        raw.extend_from_slice(body);
+        Conn::open_with_timeout(self.gateway, std::time::Duration::from_secs(60))
+            .send(&raw)
+            .reply()
+            .expect("gateway reply")
+    }
+
+    /// `GET path` on the gateway port, the body parsed as JSON.
+    pub fn get_json(&self, path: &str) -> (u16, Value) {
+        let r = self.get(path);
+        (
+            r.status,
+            serde_json::from_slice(&r.body).unwrap_or(Value::Null),
+        )
+    }
+
+    /// Creates a service and returns its id.
+    pub fn service(&self, name: &str, service_type: &str, config: Value) -> String {
+        let (s, v) = self.api(
+            "POST",
+            "/services",
+            Some(serde_json::json!({"name": name, "service_type": service_type, "config": config})),
+        );
+        assert_eq!(s, 200, "create service: {v}");
+        v["data"]["id"].as_str().expect("id").to_string()
+    }
+
+    /// Activates a service; panics with the API's error otherwise.
+    pub fn activate(&self, id: &str) {
+        let (s, v) = self.api("POST", &format!("/services/{id}/activate"), None);
+        assert_eq!(
+            (s, &v["data"]["active"]),
+            (200, &Value::Bool(true)),
+            "activate: {v}"
+        );
+    }
+
+    /// Binds a service to an endpoint under `pool_id`.
+    pub fn bind(&self, endpoint: &str, service: &str, pool_id: &str) {
+        let (s, v) = self.api(
+            "POST",
+            &format!("/endpoints/{endpoint}/services"),
+            Some(serde_json::json!({"service_id": service, "pool_id": pool_id})),
+        );
+        assert_eq!(s, 200, "bind: {v}");
+    }
+
+    /// Creates an endpoint with `code`, binds `(service, pool_id)` pairs, compiles and starts.
+    pub fn handler(&self, path: &str, code: &str, bindings: &[(&str, &str)]) -> String {
+        let ep = self.create(path.trim_start_matches('/'), "GET", path, Some(code));
+        for (service, pool) in bindings {
+            self.bind(&ep, service, pool);
+        }
+        self.deploy(&ep);
+        ep
+    }
 }
