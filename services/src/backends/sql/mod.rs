@@ -204,6 +204,10 @@ impl SqlBackend {
 }
 
 impl Backend for SqlBackend {
+    fn task_per_operation(&self) -> bool {
+        true
+    }
+
     fn run(self: Arc<Self>, op: ServiceOp) -> BoxFut<ServiceResult> {
         Box::pin(async move {
             match op {
