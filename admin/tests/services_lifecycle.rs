@@ -9,7 +9,7 @@ mod support;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -226,20 +226,24 @@ fn a_redis_restart_under_traffic_is_survived() {
     }
 }
 
-/// A minimal memcached that answers `get` with a miss until `hang` is set, then reads and
-/// never answers.
-fn fake_memcached(hang: Arc<AtomicBool>) -> u16 {
+/// A minimal memcached that answers `get` with a miss: at once in mode 0, never in mode 1
+/// (hanging), after one second in mode 2 (slow).
+fn fake_memcached(mode: Arc<AtomicU8>) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     std::thread::spawn(move || {
         for conn in listener.incoming().flatten() {
-            let hang = Arc::clone(&hang);
+            let mode = Arc::clone(&mode);
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(conn.try_clone().expect("clone"));
                 let mut writer = conn;
                 let mut line = String::new();
                 while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
-                    if !hang.load(Ordering::SeqCst) && line.starts_with("get ") {
+                    let m = mode.load(Ordering::SeqCst);
+                    if m == 2 {
+                        std::thread::sleep(Duration::from_secs(1));
+                    }
+                    if m != 1 && line.starts_with("get ") {
                         let _ = writer.write_all(b"END\r\n");
                     }
                     line.clear();
@@ -252,8 +256,8 @@ fn fake_memcached(hang: Arc<AtomicBool>) -> u16 {
 
 #[test]
 fn a_hanging_backend_times_out_without_stalling_the_gateway() {
-    let hang = Arc::new(AtomicBool::new(false));
-    let port = fake_memcached(Arc::clone(&hang));
+    let mode = Arc::new(AtomicU8::new(0));
+    let port = fake_memcached(Arc::clone(&mode));
     let dir = tempfile::tempdir().expect("tempdir");
     let gw = Gateway::start(dir.path(), &[]);
     let svc = gw.service(
@@ -271,7 +275,7 @@ fn a_hanging_backend_times_out_without_stalling_the_gateway() {
         "answers while healthy"
     );
 
-    hang.store(true, Ordering::SeqCst);
+    mode.store(1, Ordering::SeqCst);
     let addr = gw.gateway;
     let slow: Vec<_> = (0..4)
         .map(|_| {
@@ -317,4 +321,49 @@ fn a_hanging_backend_times_out_without_stalling_the_gateway() {
             "bounded by the service timeout: {took:?}"
         );
     }
+}
+
+#[test]
+fn deactivate_lets_the_call_in_flight_finish() {
+    let mode = Arc::new(AtomicU8::new(0));
+    let port = fake_memcached(Arc::clone(&mode));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gw = Gateway::start(dir.path(), &[]);
+    let svc = gw.service(
+        "mc",
+        "memcached",
+        json!({"host": "127.0.0.1", "port": port, "pool_size": 1}),
+    );
+    gw.activate(&svc);
+    gw.handler("/mc", CACHE, &[(&svc, "kv")]);
+    mode.store(2, Ordering::SeqCst);
+    let addr = gw.gateway;
+    let call = std::thread::spawn(move || {
+        let raw = "GET /mc?op=get&key=k HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        let r =
+            rust_edge_gateway_tests::http::Conn::open_with_timeout(addr, Duration::from_secs(30))
+                .send(raw.as_bytes())
+                .reply()
+                .expect("reply");
+        (r.status, Instant::now())
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    let (s, v) = gw.api("POST", &format!("/services/{svc}/deactivate"), None);
+    let waited = asked.elapsed();
+    assert_eq!(s, 200, "{v}");
+    let (status, _) = call.join().expect("thread");
+    assert_eq!(
+        status, 200,
+        "the call in flight was answered by the backend"
+    );
+    assert!(
+        waited >= Duration::from_millis(500),
+        "deactivate waited for the call in flight (1 s backend, asked after 0.3 s): {waited:?}"
+    );
+    assert_eq!(
+        gw.get_json("/mc?op=get&key=k").0,
+        503,
+        "new calls after deactivate"
+    );
 }
