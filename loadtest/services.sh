@@ -2,8 +2,10 @@
 # Service calls under load: the gateway (HTTP -> handler .so -> service actor -> client) vs
 # the same client crate called directly from tokio at the same concurrency and pool size.
 #
-#   loadtest/services.sh [-c 64] [-d 10] [-r 3]
+#   [CONTROL_THREADS=1] loadtest/services.sh [-c 64] [-d 10] [-r 3]
 #
+# CONTROL_THREADS sets the threads of the gateway's control runtime (where the service
+# actors run) and of the direct baseline's tokio runtime alike.
 # Measures, in interleaved rounds (median reported):
 #   redis     GET of one key: gateway /redis vs direct fred pool (10 connections)
 #   postgres  point query by primary key: gateway /pg vs direct sqlx pool (10 connections)
@@ -38,7 +40,7 @@ id_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["id"])
 setup_gateway() {
   local name=$1 gport=$2 aport=$3 bridge=$4
   say "starting gateway '$name' (service bridge: $bridge) on $gport"
-  REG_SERVICE_BRIDGE=$bridge "$BIN/rust-edge-gateway" --data-dir "$tmp/$name" --gateway-addr "127.0.0.1:$gport" \
+  REG_SERVICE_BRIDGE=$bridge REG_CONTROL_THREADS=${CONTROL_THREADS:-1} "$BIN/rust-edge-gateway" --data-dir "$tmp/$name" --gateway-addr "127.0.0.1:$gport" \
     --admin-addr "127.0.0.1:$aport" --build-dir "${CARGO_TARGET_DIR:-$PWD/target}/handler-builds" >"$tmp/$name.log" 2>&1 &
   gw_pids+=($!)
   for _ in $(seq 1 300); do grep -q ready "$tmp/$name.log" && break; sleep 0.1; done
@@ -91,11 +93,11 @@ wrk_run() { # conns, seconds, path, [port]
     "$(echo "$out" | awk '$1=="50%" {print $2}' | to_us)" "$(echo "$out" | awk '$1=="99%" {print $2}' | to_us)"
 }
 direct_run() { # kind, conns, seconds
-  "$BIN/direct_backend" --kind "$1" --concurrency "$2" --seconds "$3" --pool 10 |
+  CONTROL_THREADS=${CONTROL_THREADS:-1} "$BIN/direct_backend" --kind "$1" --concurrency "$2" --seconds "$3" --pool 10 |
     sed -E 's/ops_per_sec=([0-9.]+) p50_us=([0-9]+) p99_us=([0-9]+)/\1 \2 \3/'
 }
 path_run() { # kind, conns, seconds: the service path without HTTP
-  "$BIN/service_path" --kind "$1" --concurrency "$2" --seconds "$3" |
+  CONTROL_THREADS=${CONTROL_THREADS:-1} "$BIN/service_path" --kind "$1" --concurrency "$2" --seconds "$3" |
     sed -E 's/ops_per_sec=([0-9.]+) p50_us=([0-9]+) p99_us=([0-9]+)/\1 \2 \3/'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -131,6 +133,12 @@ for b in redis pg; do
     "$(awk -v g="$g" -v d="$d" 'BEGIN{print g/d}')" "$(awk -v g="$g" -v d="$h" 'BEGIN{print g/d}')" "$(col "gw_$b" 4)" "$(col "direct_$b" 4)"
 done
 printf '| %-9s | %12.0f |\n' hello "$h"
+echo "(composed = 1/(1/hello + 1/direct): what HTTP and the client alone would allow together on"
+echo " the same cores; gw/composed near 1 means the service path itself adds little)"
+for b in redis pg; do
+  g=$(col "gw_$b" 2); d=$(col "direct_$b" 2)
+  awk -v g="$g" -v d="$d" -v h="$h" -v b="$b" 'BEGIN{c=1/(1/h+1/d); printf "| %-9s | composed %8.0f r/s | gw/composed %5.2f |\n", b, c, g/c}'
+done
 echo
 echo "## The service path alone (no HTTP): one monoio core -> bridge -> actor -> client, vs the client alone"
 printf '| %-9s | %12s | %12s | %6s | %10s | %10s |\n' backend "path op/s" "direct op/s" ratio "path p99" "dir p99"

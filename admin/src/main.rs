@@ -58,7 +58,7 @@ fn main() -> anyhow::Result<()> {
     let gateway_addr = dataplane.local_addr();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(cli.control_threads())
         .thread_name("reg-control")
         .enable_all()
         .build()?;

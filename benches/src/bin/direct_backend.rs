@@ -84,8 +84,12 @@ where
 
 fn main() -> Result<(), String> {
     let a = args()?;
+    let threads = std::env::var("CONTROL_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(2);
     let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(threads)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;

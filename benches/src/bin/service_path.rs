@@ -30,8 +30,12 @@ fn main() -> Result<(), String> {
             other => return Err(format!("unknown flag {other}")),
         }
     }
+    let threads = std::env::var("CONTROL_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(2);
     let control = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(threads)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
