@@ -34,7 +34,9 @@ async fn shutdown_signal() {
 }
 
 fn main() -> anyhow::Result<()> {
+    // Logs go to stderr; stdout carries only the "ready" line.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )

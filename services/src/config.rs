@@ -329,11 +329,14 @@ pub enum ServiceConfig {
 }
 
 fn typed<T: DeserializeOwned>(service_type: &str, config: &JsonValue) -> Result<T, ServiceError> {
-    // `null` for an optional field is the same as leaving it out.
+    // `null` for an optional field is the same as leaving it out, and so is an empty
+    // password (a form's blank field): a server without a password takes no password at all.
     let cleaned = match config {
         JsonValue::Object(m) => JsonValue::Object(
             m.iter()
-                .filter(|(_, v)| !v.is_null())
+                .filter(|(k, v)| {
+                    !(v.is_null() || (k.as_str() == "password" && v.as_str() == Some("")))
+                })
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         ),

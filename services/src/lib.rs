@@ -9,7 +9,7 @@
 //!   once: backpressure), runs at most `pool_size` operations at a time, each under the
 //!   service's timeout, and finishes queued work before it stops.
 //! - `backends/` holds one module per client: `sql` (sqlx: PostgreSQL, MySQL, SQLite),
-//!   `redis` (fred), `memcached` (async-memcached), `s3` (rust-s3), `ftp` (suppaftp, FTP and
+//!   `redis` (fred), `memcached` (memcache-async), `s3` (rust-s3), `ftp` (suppaftp, FTP and
 //!   FTPS), `sftp` (russh-sftp), `smtp` (lettre).
 //! - [`config`] parses the stored JSON with the documented fields and defaults.
 //!
@@ -24,8 +24,8 @@ pub mod config;
 mod error;
 mod hub;
 
-pub use actor::Reply;
+pub use actor::{CallStats, Reply};
 pub use backends::check_object_key;
 pub use config::ServiceConfig;
 pub use error::ServiceError;
-pub use hub::{kind_of, ServiceDef, ServiceHub, TestOutcome};
+pub use hub::{kind_of, ServiceDef, ServiceHub, ServiceStats, TestOutcome};

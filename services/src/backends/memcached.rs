@@ -1,11 +1,17 @@
-//! memcached through async-memcached: a few connections used round-robin, each reconnected
-//! on the next call after an I/O error.
+//! memcached through memcache-async (ASCII protocol): a few connections used round-robin,
+//! each reconnected on the next call after an I/O error or a timeout. Keys are checked
+//! (1-250 bytes, no whitespace or control characters) so that no key can inject a command.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_memcached::{AsciiProtocol, Client, Error, Status};
+use std::io::{Error, ErrorKind};
+
+use memcache_async::ascii::Protocol;
+use tokio::net::TcpStream;
+
+type Client = Protocol<TcpStream>;
 use rust_edge_gateway_sdk::abi::host::{FaultKind, ServiceOp, ServiceResult, ServiceValue};
 use tokio::sync::Mutex;
 
@@ -15,7 +21,7 @@ use crate::error::{backend, fault, unavailable};
 
 /// Connections to one memcached server.
 pub(crate) struct MemcachedBackend {
-    dsn: String,
+    addr: String,
     connect_timeout: Duration,
     op_timeout: Duration,
     conns: Vec<Mutex<Option<Client>>>,
@@ -23,7 +29,23 @@ pub(crate) struct MemcachedBackend {
 }
 
 fn is_connection(e: &Error) -> bool {
-    matches!(e, Error::Connect(_) | Error::Io(_))
+    !matches!(
+        e.kind(),
+        ErrorKind::NotFound | ErrorKind::Other | ErrorKind::InvalidInput
+    )
+}
+
+/// The largest value memcached stores by default (its item size limit is 1 MiB).
+const MAX_VALUE: usize = 1_000_000;
+
+fn check_key(key: &str) -> Result<(), String> {
+    if key.is_empty() || key.len() > 250 || key.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(format!(
+            "memcached keys are 1-250 bytes without spaces or control characters: {key:?}"
+        ));
+    }
+    Ok(())
 }
 
 fn mc_fault(e: &Error) -> rust_edge_gateway_sdk::abi::host::ServiceFault {
@@ -39,7 +61,7 @@ impl MemcachedBackend {
     pub(crate) fn new(c: &MemcachedConfig) -> Self {
         let n = usize::try_from(c.pool_size).unwrap_or(1).max(1);
         MemcachedBackend {
-            dsn: format!("tcp://{}:{}", c.host, c.port),
+            addr: format!("{}:{}", c.host, c.port),
             connect_timeout: Duration::from_secs(c.timeout_seconds.clamp(1, 5)),
             op_timeout: Duration::from_secs(c.timeout_seconds.max(1))
                 .saturating_sub(Duration::from_millis(50)),
@@ -55,14 +77,32 @@ impl MemcachedBackend {
                 format!("a cache service cannot run {op:?}"),
             ));
         }
+        let key = match &op {
+            ServiceOp::CacheGet { key }
+            | ServiceOp::CacheDelete { key }
+            | ServiceOp::CacheExists { key }
+            | ServiceOp::CacheIncr { key, .. } => key,
+            ServiceOp::CacheSet { key, value, .. } => {
+                if value.len() > MAX_VALUE {
+                    return Err(fault(
+                        FaultKind::Invalid,
+                        format!("memcached values are at most {MAX_VALUE} bytes"),
+                    ));
+                }
+                key
+            }
+            _ => "",
+        };
+        check_key(key).map_err(|m| fault(FaultKind::Invalid, m))?;
         let i = self.next.fetch_add(1, Ordering::Relaxed) % self.conns.len();
         let mut slot = self.conns[i].lock().await;
         if slot.is_none() {
-            let client = tokio::time::timeout(self.connect_timeout, Client::new(&self.dsn))
+            let stream = tokio::time::timeout(self.connect_timeout, TcpStream::connect(&self.addr))
                 .await
-                .map_err(|_| unavailable(format!("memcached {}: connect timed out", self.dsn)))?
-                .map_err(|e| mc_fault(&e))?;
-            *slot = Some(client);
+                .map_err(|_| unavailable(format!("memcached {}: connect timed out", self.addr)))?
+                .map_err(|e| unavailable(format!("memcached {} unreachable: {e}", self.addr)))?;
+            let _ = stream.set_nodelay(true);
+            *slot = Some(Protocol::new(stream));
         }
         let Some(client) = slot.as_mut() else {
             return Err(fault(FaultKind::Internal, "memcached connection missing"));
@@ -92,8 +132,13 @@ impl MemcachedBackend {
 }
 
 async fn run_op(c: &mut Client, op: ServiceOp) -> Result<ServiceValue, Error> {
+    let missing = |r: Result<Vec<u8>, Error>| match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    };
     Ok(match op {
-        ServiceOp::CacheGet { key } => match c.get(&key).await?.and_then(|v| v.data) {
+        ServiceOp::CacheGet { key } => match missing(c.get(&key).await)? {
             Some(bytes) => ServiceValue::Text(String::from_utf8_lossy(&bytes).into_owned()),
             None => ServiceValue::Unit,
         },
@@ -102,16 +147,17 @@ async fn run_op(c: &mut Client, op: ServiceOp) -> Result<ServiceValue, Error> {
             value,
             ttl_secs,
         } => {
-            let ttl = ttl_secs.map(|s| i64::try_from(s).unwrap_or(i64::MAX));
-            c.set(&key, value.as_str(), ttl, None).await?;
+            let ttl = ttl_secs.map_or(0, |s| u32::try_from(s).unwrap_or(u32::MAX));
+            c.set(&key, value.as_bytes(), ttl).await?;
             ServiceValue::Unit
         }
-        ServiceOp::CacheDelete { key } => match c.delete(&key).await {
-            Ok(()) => ServiceValue::Bool(true),
-            Err(Error::Protocol(Status::NotFound)) => ServiceValue::Bool(false),
-            Err(e) => return Err(e),
-        },
-        ServiceOp::CacheExists { key } => ServiceValue::Bool(c.get(&key).await?.is_some()),
+        ServiceOp::CacheDelete { key } => {
+            // The client's delete does not report whether the key existed: ask first.
+            let existed = missing(c.get(&key).await)?.is_some();
+            c.delete(&key).await?;
+            ServiceValue::Bool(existed)
+        }
+        ServiceOp::CacheExists { key } => ServiceValue::Bool(missing(c.get(&key).await)?.is_some()),
         ServiceOp::CacheIncr { key, delta } => {
             let r = if delta >= 0 {
                 c.increment(&key, delta.unsigned_abs()).await
@@ -122,9 +168,9 @@ async fn run_op(c: &mut Client, op: ServiceOp) -> Result<ServiceValue, Error> {
                 Ok(v) => ServiceValue::Int(i64::try_from(v).unwrap_or(i64::MAX)),
                 // Like Redis: a missing counter starts at 0 (memcached counters do not go
                 // below 0).
-                Err(Error::Protocol(Status::NotFound)) => {
+                Err(e) if e.kind() == ErrorKind::NotFound => {
                     let start = delta.max(0);
-                    c.set(&key, start.to_string().as_str(), None, None).await?;
+                    c.set(&key, start.to_string().as_bytes(), 0).await?;
                     ServiceValue::Int(start)
                 }
                 Err(e) => return Err(e),
