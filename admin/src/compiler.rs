@@ -47,6 +47,18 @@ pub struct Compiler {
     target: PathBuf,
     sdk: PathBuf,
     queue: Mutex<()>,
+    stats: CompileStats,
+}
+
+/// Counters of the builds run so far (for `/metrics`).
+#[derive(Debug, Default)]
+pub struct CompileStats {
+    /// Builds that produced a library.
+    pub succeeded: std::sync::atomic::AtomicU64,
+    /// Builds that failed (compile errors included).
+    pub failed: std::sync::atomic::AtomicU64,
+    /// Sum of the cargo run times, milliseconds.
+    pub total_ms: std::sync::atomic::AtomicU64,
 }
 
 const ALLOWED_KEYS: &[&str] = &[
@@ -163,7 +175,13 @@ impl Compiler {
             target: target.to_path_buf(),
             sdk: sdk.to_path_buf(),
             queue: Mutex::new(()),
+            stats: CompileStats::default(),
         }
+    }
+
+    /// Build counters.
+    pub fn stats(&self) -> &CompileStats {
+        &self.stats
     }
 
     /// Writes the crate for endpoint `id` and builds it (queued behind other builds).
@@ -194,6 +212,17 @@ impl Compiler {
             .output()
             .await?;
         let duration = started.elapsed();
+        {
+            use std::sync::atomic::Ordering::Relaxed;
+            let ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
+            self.stats.total_ms.fetch_add(ms, Relaxed);
+            let outcome = if out.status.success() {
+                &self.stats.succeeded
+            } else {
+                &self.stats.failed
+            };
+            outcome.fetch_add(1, Relaxed);
+        }
         if !out.status.success() {
             return Err(CompileError::Failed(diagnostics(&String::from_utf8_lossy(
                 &out.stderr,

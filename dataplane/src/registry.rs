@@ -138,6 +138,8 @@ pub struct RegistryStats {
     pub active_requests: u64,
     /// Requests in flight on draining versions.
     pub draining_requests: u64,
+    /// Deploys that replaced a running version (hot swaps) since start.
+    pub swaps: u64,
 }
 
 #[derive(Debug)]
@@ -150,6 +152,7 @@ struct Draining {
 struct Master {
     endpoints: HashMap<String, Arc<Endpoint>>,
     draining: Vec<Draining>,
+    swaps: u64,
 }
 
 /// The control side's master copy and the publisher to every core.
@@ -232,6 +235,9 @@ impl Registry {
             };
             return Err(e);
         }
+        if old.is_some() {
+            master.swaps += 1;
+        }
         Ok(self.retire(&mut master, old))
     }
 
@@ -293,6 +299,7 @@ impl Registry {
                 .map(|e| e.version.inflight())
                 .sum(),
             draining_requests: master.draining.iter().map(|d| d.version.inflight()).sum(),
+            swaps: master.swaps,
         }
     }
 

@@ -4,6 +4,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -41,11 +42,45 @@ struct Job {
     reply: Reply,
 }
 
+/// Operations counted by one actor (for `/metrics`).
+#[derive(Debug, Default)]
+pub struct CallStats {
+    /// Operations answered with a value.
+    pub ok: AtomicU64,
+    /// Operations that failed because the backend is down or overloaded (503).
+    pub unavailable: AtomicU64,
+    /// Operations that timed out.
+    pub timeouts: AtomicU64,
+    /// Operations the backend refused, or that were invalid.
+    pub errors: AtomicU64,
+    /// Sum of operation times, microseconds.
+    pub total_us: AtomicU64,
+}
+
+impl CallStats {
+    fn record(&self, result: &ServiceResult, took: Duration) {
+        let counter = match result {
+            Ok(_) => &self.ok,
+            Err(f) => match f.kind {
+                FaultKind::Unavailable => &self.unavailable,
+                FaultKind::Timeout => &self.timeouts,
+                _ => &self.errors,
+            },
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        self.total_us.fetch_add(
+            u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+}
+
 /// The queue of one running actor.
 pub(crate) struct ActorHandle {
     tx: mpsc::Sender<Job>,
     kind: ServiceKind,
     join: Mutex<Option<JoinHandle<()>>>,
+    stats: Arc<CallStats>,
 }
 
 /// Why an operation could not be queued.
@@ -71,12 +106,31 @@ impl ActorHandle {
         timeout: Duration,
     ) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
-        let join = runtime.spawn(run(name, backend, rx, concurrency, timeout));
+        let stats = Arc::new(CallStats::default());
+        let join = runtime.spawn(run(
+            name,
+            backend,
+            rx,
+            concurrency,
+            timeout,
+            Arc::clone(&stats),
+        ));
         ActorHandle {
             tx,
             kind,
             join: Mutex::new(Some(join)),
+            stats,
         }
+    }
+
+    /// The actor's counters.
+    pub(crate) fn stats(&self) -> &Arc<CallStats> {
+        &self.stats
+    }
+
+    /// Operations waiting in the queue.
+    pub(crate) fn queued(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
     }
 
     /// The kind of operations this actor serves.
@@ -109,6 +163,7 @@ async fn run(
     mut rx: mpsc::Receiver<Job>,
     concurrency: usize,
     timeout: Duration,
+    stats: Arc<CallStats>,
 ) {
     tracing::info!(service = %name, concurrency, "service actor started");
     // Operations run inside this task (no task per operation): up to `concurrency` at once,
@@ -121,7 +176,9 @@ async fn run(
                 Some(Job { op, reply }) => {
                     let spawn = backend.task_per_operation();
                     let backend = Arc::clone(&backend);
+                    let stats = Arc::clone(&stats);
                     let work = async move {
+                        let started = std::time::Instant::now();
                         let result = match tokio::time::timeout(timeout, backend.run(op)).await {
                             Ok(r) => r,
                             Err(_) => Err(fault(
@@ -129,6 +186,7 @@ async fn run(
                                 format!("the backend did not answer within {} s", timeout.as_secs()),
                             )),
                         };
+                        stats.record(&result, started.elapsed());
                         reply(result);
                     };
                     if spawn {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value as JsonValue;
 use tokio::sync::oneshot;
 
-use crate::actor::{ActorHandle, Rejected, Reply};
+use crate::actor::{ActorHandle, CallStats, Rejected, Reply};
 use crate::backends;
 use crate::config::ServiceConfig;
 use crate::error::{fault, ServiceError};
@@ -45,6 +45,21 @@ pub struct TestOutcome {
     /// Why it failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// Counters of one active service (see [`ServiceHub::call_stats`]).
+#[derive(Debug, Clone)]
+pub struct ServiceStats {
+    /// Service id.
+    pub id: String,
+    /// Service name.
+    pub name: String,
+    /// Service type.
+    pub service_type: String,
+    /// Operations waiting in the actor's queue.
+    pub queued: usize,
+    /// Operation counters since activation.
+    pub calls: Arc<CallStats>,
 }
 
 struct Known {
@@ -160,6 +175,27 @@ impl ServiceHub {
         } else {
             s.bindings.insert(scope, map);
         }
+    }
+
+    /// The counters of every active service: `(id, name, service_type, queued, stats)`.
+    pub fn call_stats(&self) -> Vec<ServiceStats> {
+        let s = self.read();
+        let mut out: Vec<ServiceStats> = s
+            .active
+            .iter()
+            .map(|(id, a)| {
+                let known = s.known.get(id);
+                ServiceStats {
+                    id: id.clone(),
+                    name: known.map(|k| k.name.clone()).unwrap_or_default(),
+                    service_type: known.map(|k| k.service_type.clone()).unwrap_or_default(),
+                    queued: a.queued(),
+                    calls: Arc::clone(a.stats()),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
     }
 
     /// Whether the service has a running actor.

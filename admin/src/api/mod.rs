@@ -9,6 +9,7 @@ pub mod domains;
 pub mod endpoints;
 pub mod envelope;
 pub mod import;
+pub mod metrics;
 pub mod minio;
 pub mod services;
 pub mod system;
@@ -162,5 +163,14 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             require_token,
         ));
-    Router::new().nest("/api", api).with_state(state)
+    let metrics = Router::new()
+        .route("/metrics", get(metrics::metrics))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            require_token,
+        ));
+    Router::new()
+        .nest("/api", api)
+        .merge(metrics)
+        .with_state(state)
 }
