@@ -110,6 +110,37 @@ impl Storage {
         }
     }
 
+    /// Records on whatever the service bound as `pool_id` is: rows of the table `collection`
+    /// on a database, `{collection}/{id}.json` objects on MinIO/S3, `{collection}/{id}.json`
+    /// files on FTP/SFTP. The same handler then works on every backend, which is chosen
+    /// where the service is configured, not in code.
+    ///
+    /// Fails when `pool_id` names no active database, object storage or file service.
+    pub fn bound(pool_id: &str, collection: &str) -> Result<Self, HandlerError> {
+        let mut last = None;
+        for kind in [
+            ServiceKind::Database,
+            ServiceKind::ObjectStorage,
+            ServiceKind::FileTransfer,
+        ] {
+            match call_blocking(kind, pool_id, ServiceOp::Resolve(kind)) {
+                Ok(_) => {
+                    return Ok(match kind {
+                        ServiceKind::Database => Self::database(pool_id, collection),
+                        ServiceKind::ObjectStorage => Self::object_storage(pool_id, collection),
+                        _ => Self::file_storage(pool_id, collection),
+                    })
+                }
+                // The right kind, but not usable now (inactive, down): say so.
+                Err(e @ HandlerError::ServiceUnavailable(_)) => return Err(e),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| {
+            HandlerError::InternalError(format!("no storage service '{pool_id}'"))
+        }))
+    }
+
     /// Records as `{base_path}/{id}.json` files on an FTP/FTPS/SFTP service.
     pub fn file_storage(pool_id: &str, base_path: &str) -> Self {
         Storage {
