@@ -30,7 +30,7 @@ pub struct Cli {
     pub control_threads: Option<u16>,
     /// Token every /api call must present as `Authorization: Bearer <token>`; required
     /// when the admin listens on a non-loopback address.
-    #[arg(long, env = "REG_ADMIN_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "REG_ADMIN_TOKEN", hide_env_values = true, global = true)]
     pub admin_token: Option<String>,
     /// Cargo target dir shared by all handler builds (default: `<data-dir>/target`).
     #[arg(long, env = "REG_BUILD_DIR")]
@@ -38,6 +38,22 @@ pub struct Cli {
     /// The SDK source handlers are built against (default: the one this binary was built from).
     #[arg(long, env = "REG_SDK_PATH")]
     pub sdk_path: Option<PathBuf>,
+    /// Log format on stderr: `text` (default) or `json` (one JSON object per line, for log
+    /// collectors). Levels and targets come from `RUST_LOG` (default `info`).
+    #[arg(long, env = "REG_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+    /// For client commands: the admin API of the gateway to talk to.
+    #[arg(
+        long,
+        env = "REG_ADMIN_URL",
+        default_value = "http://127.0.0.1:9081",
+        global = true
+    )]
+    pub admin_url: String,
+    /// Without a command the gateway runs; with one, this binary is a client of a running
+    /// gateway's admin API.
+    #[command(subcommand)]
+    pub command: Option<crate::client::Command>,
 }
 
 /// A flag combination that must not start.

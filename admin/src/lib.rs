@@ -15,6 +15,7 @@ pub mod api;
 pub mod boot;
 pub mod bundle;
 pub mod cli;
+pub mod client;
 pub mod compiler;
 pub mod logs;
 pub mod openapi;

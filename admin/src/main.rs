@@ -34,14 +34,27 @@ async fn shutdown_signal() {
 }
 
 fn main() -> anyhow::Result<()> {
-    // Logs go to stderr; stdout carries only the "ready" line.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
     let cli = Cli::parse();
+    // Logs go to stderr; stdout carries only the "ready" line.
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter);
+    if cli.log_format == "json" {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
+    if let Some(cmd) = &cli.command {
+        if let Err(e) =
+            rust_edge_gateway_admin::client::run(&cli.admin_url, cli.admin_token.clone(), cmd)
+        {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        return Ok(());
+    }
     cli.validate()?;
     let sdk = cli.sdk()?;
     std::fs::create_dir_all(&cli.data_dir)

@@ -1,0 +1,315 @@
+//! The command-line client: `rust-edge-gateway endpoint deploy|list|logs`,
+//! `import openapi`, `service list`, talking to a running gateway's admin API.
+//!
+//! Every command prints what it does on stderr and its result on stdout, and exits non-zero
+//! with the API's own error message when a call fails.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use clap::Subcommand;
+use serde_json::{json, Value};
+
+/// Client subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Endpoints: deploy a handler file, list, show logs.
+    #[command(subcommand)]
+    Endpoint(EndpointCmd),
+    /// Imports.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Services.
+    #[command(subcommand)]
+    Service(ServiceCmd),
+}
+
+/// `endpoint ...`
+#[derive(Debug, Clone, Subcommand)]
+pub enum EndpointCmd {
+    /// Creates (or updates) the endpoint of METHOD PATH with the handler in FILE, compiles
+    /// it and starts it (a hot swap when it was running).
+    Deploy {
+        /// Route path, e.g. /hello or /pets/{id}.
+        #[arg(long)]
+        path: String,
+        /// HTTP method.
+        #[arg(long, default_value = "GET")]
+        method: String,
+        /// Host the route answers on (`*` for all).
+        #[arg(long, default_value = "*")]
+        domain: String,
+        /// Display name (default: from the path).
+        #[arg(long)]
+        name: Option<String>,
+        /// The handler source (a `src/lib.rs`).
+        file: std::path::PathBuf,
+    },
+    /// Lists endpoints.
+    List,
+    /// Prints an endpoint's log lines.
+    Logs {
+        /// Endpoint id.
+        id: String,
+    },
+}
+
+/// `import ...`
+#[derive(Debug, Clone, Subcommand)]
+pub enum ImportCmd {
+    /// One endpoint per operation of an OpenAPI 3 document (YAML or JSON).
+    Openapi {
+        /// The document.
+        file: std::path::PathBuf,
+        /// Host the endpoints answer on.
+        #[arg(long, default_value = "*")]
+        domain: String,
+    },
+}
+
+/// `service ...`
+#[derive(Debug, Clone, Subcommand)]
+pub enum ServiceCmd {
+    /// Lists services (secrets masked).
+    List,
+}
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The API answered with an error.
+    #[error("{method} {path}: {status}: {message}")]
+    Api {
+        /// Method called.
+        method: String,
+        /// Path called.
+        path: String,
+        /// HTTP status.
+        status: u16,
+        /// The API's message.
+        message: String,
+    },
+    /// The admin API could not be reached.
+    #[error(
+        "admin API at {0} not reachable: {1} (is the gateway running? --admin-url / REG_ADMIN_URL)"
+    )]
+    Unreachable(String, String),
+    /// A local file could not be read.
+    #[error("{0}: {1}")]
+    File(String, std::io::Error),
+}
+
+struct Api {
+    base: String,
+    token: Option<String>,
+}
+
+impl Api {
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, ClientError> {
+        let url = format!("{}/api{path}", self.base.trim_end_matches('/'));
+        let mut req = ureq::request(method, &url).timeout(Duration::from_secs(1800));
+        if let Some(t) = &self.token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        let result = match body {
+            Some(b) => req.send_json(b),
+            None => req.call(),
+        };
+        let (status, text) = match result {
+            Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+            Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
+            Err(e) => return Err(ClientError::Unreachable(self.base.clone(), e.to_string())),
+        };
+        let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if status < 300 && v["ok"] != false {
+            return Ok(v.get("data").cloned().unwrap_or(v));
+        }
+        let message = v["error"].as_str().map_or(text.clone(), str::to_string);
+        Err(ClientError::Api {
+            method: method.into(),
+            path: path.into(),
+            status,
+            message,
+        })
+    }
+
+    /// A call that may take long, with a progress line every few seconds.
+    fn call_with_progress(
+        &self,
+        what: &str,
+        method: &str,
+        path: &str,
+    ) -> Result<Value, ClientError> {
+        let (done, wait) = mpsc::channel::<()>();
+        let label = what.to_string();
+        let ticker = std::thread::spawn(move || {
+            let started = Instant::now();
+            while wait.recv_timeout(Duration::from_secs(3)).is_err() {
+                eprintln!("  ... {label} ({} s)", started.elapsed().as_secs());
+            }
+        });
+        let r = self.call(method, path, None);
+        let _ = done.send(());
+        let _ = ticker.join();
+        r
+    }
+}
+
+fn read(file: &Path) -> Result<String, ClientError> {
+    std::fs::read_to_string(file).map_err(|e| ClientError::File(file.display().to_string(), e))
+}
+
+fn name_from(path: &str, method: &str) -> String {
+    let cleaned: String = path
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!(
+        "{}{}",
+        method.to_ascii_lowercase(),
+        cleaned.trim_end_matches('_')
+    )
+}
+
+/// Runs a client command against the admin API at `base`.
+pub fn run(base: &str, token: Option<String>, cmd: &Command) -> Result<(), ClientError> {
+    let api = Api {
+        base: base.to_string(),
+        token,
+    };
+    match cmd {
+        Command::Endpoint(EndpointCmd::Deploy {
+            path,
+            method,
+            domain,
+            name,
+            file,
+        }) => {
+            let code = read(file)?;
+            let method = method.to_ascii_uppercase();
+            let existing = api.call("GET", "/endpoints", None)?;
+            let found = existing.as_array().into_iter().flatten().find(|e| {
+                e["path"] == path.as_str()
+                    && e["method"] == method.as_str()
+                    && e["domain"] == domain.as_str()
+            });
+            let id = match found {
+                Some(e) => {
+                    let id = e["id"].as_str().unwrap_or_default().to_string();
+                    eprintln!("updating endpoint {id} ({method} {path})");
+                    api.call(
+                        "PUT",
+                        &format!("/endpoints/{id}"),
+                        Some(json!({"code": code})),
+                    )?;
+                    id
+                }
+                None => {
+                    eprintln!("creating endpoint {method} {path}");
+                    let body = json!({
+                        "name": name.clone().unwrap_or_else(|| name_from(path, &method)),
+                        "path": path, "method": method, "domain": domain, "code": code,
+                    });
+                    let created = api.call("POST", "/endpoints", Some(body))?;
+                    created["id"].as_str().unwrap_or_default().to_string()
+                }
+            };
+            eprintln!("compiling {} ...", file.display());
+            let started = Instant::now();
+            api.call_with_progress("compiling", "POST", &format!("/endpoints/{id}/compile"))?;
+            eprintln!(
+                "compiled in {:.1} s; starting",
+                started.elapsed().as_secs_f64()
+            );
+            let started = api.call("POST", &format!("/endpoints/{id}/start"), None)?;
+            println!(
+                "{id} {method} {path} {}",
+                started["status"].as_str().unwrap_or("started")
+            );
+        }
+        Command::Endpoint(EndpointCmd::List) => {
+            for e in api
+                .call("GET", "/endpoints", None)?
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                println!(
+                    "{}  {:<7} {:<30} {:<10} {}",
+                    e["id"].as_str().unwrap_or_default(),
+                    e["method"].as_str().unwrap_or_default(),
+                    e["path"].as_str().unwrap_or_default(),
+                    e["status"].as_str().unwrap_or_default(),
+                    e["name"].as_str().unwrap_or_default()
+                );
+            }
+        }
+        Command::Endpoint(EndpointCmd::Logs { id }) => {
+            for line in api
+                .call("GET", &format!("/endpoints/{id}/logs"), None)?
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                println!(
+                    "{} {:<5} {}",
+                    line["at"].as_str().unwrap_or_default(),
+                    line["level"].as_str().unwrap_or_default(),
+                    line["message"].as_str().unwrap_or_default()
+                );
+            }
+        }
+        Command::Import(ImportCmd::Openapi { file, domain }) => {
+            let spec = read(file)?;
+            eprintln!("importing {}", file.display());
+            let r = api.call(
+                "POST",
+                "/import/openapi",
+                Some(json!({"spec": spec, "domain": domain})),
+            )?;
+            let endpoints = r["endpoints"].as_array().cloned().unwrap_or_default();
+            for e in &endpoints {
+                println!(
+                    "{}  {:<7} {}",
+                    e["id"].as_str().unwrap_or_default(),
+                    e["method"].as_str().unwrap_or_default(),
+                    e["path"].as_str().unwrap_or_default()
+                );
+            }
+            eprintln!(
+                "{} endpoints created (POST /api/endpoints/<id>/compile, /start to serve them)",
+                endpoints.len()
+            );
+        }
+        Command::Service(ServiceCmd::List) => {
+            for s in api
+                .call("GET", "/services", None)?
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                println!(
+                    "{}  {:<10} {:<8} {}",
+                    s["id"].as_str().unwrap_or_default(),
+                    s["service_type"].as_str().unwrap_or_default(),
+                    if s["active"] == true {
+                        "active"
+                    } else {
+                        "inactive"
+                    },
+                    s["name"].as_str().unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_from_paths() {
+        assert_eq!(super::name_from("/pets/{id}", "GET"), "get_pets__id");
+    }
+}
