@@ -7,15 +7,9 @@
 //! at once, so the `#[handler]` and `handler_loop!` expansions are checked exactly as a user's
 //! endpoint crate would be.
 
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
-}
+use std::path::{Path, PathBuf};
 
 fn samples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/seed_samples");
@@ -50,59 +44,17 @@ fn every_seed_sample_compiles() {
         "expected the seed's samples, found {}",
         files.len()
     );
-    let root = target_dir().join("seed-samples");
-    let _ = std::fs::remove_dir_all(root.join("crates"));
-    let sdk = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .canonicalize()
-        .expect("sdk dir");
-
-    let mut members = String::new();
-    for file in &files {
-        let stem = file
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .expect("utf-8 name");
-        let name = format!("sample_{stem}");
-        let dir = root.join("crates").join(&name);
-        std::fs::create_dir_all(dir.join("src")).expect("mkdir");
-        let source = std::fs::read_to_string(file).expect("read sample");
-        std::fs::write(dir.join("src/lib.rs"), &source).expect("write lib.rs");
-        let manifest = format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [lib]\ncrate-type = [\"cdylib\"]\n\n[dependencies]\n\
-             rust-edge-gateway-sdk = {{ path = {sdk:?} }}\n\
-             serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{}",
-            extra_deps(&source)
-        );
-        std::fs::write(dir.join("Cargo.toml"), manifest).expect("write Cargo.toml");
-        let _ = write!(members, "\"crates/{name}\", ");
-    }
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n"),
-    )
-    .expect("write workspace");
-
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .current_dir(&root)
-        .args([
-            "check",
-            "--workspace",
-            "--quiet",
-            "--message-format",
-            "short",
-        ])
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("run cargo check");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
-    assert!(
-        out.status.success(),
-        "{} seed samples checked; cargo check failed:\n{}",
-        files.len(),
-        errors.join("\n")
-    );
+    let samples: Vec<(String, String, String)> = files
+        .iter()
+        .map(|file| {
+            let stem = file
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("utf-8 name");
+            let source = std::fs::read_to_string(file).expect("read sample");
+            let deps = extra_deps(&source);
+            (format!("sample_{stem}"), source, deps)
+        })
+        .collect();
+    common::check_samples("seed-samples", &samples);
 }
