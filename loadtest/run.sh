@@ -6,6 +6,7 @@
 # Targets, all with the same worker count (WORKERS, default: all cores):
 #   raw      monoio + httparse hello server, same worker setup, no router/registry/library
 #   gateway  the dataplane serving the fx_async handler library at /hello
+#   gateway_log  the same with the access log on (a JSON line per request to a file)
 #   nginx    `return 200` with a JSON body, WORKERS worker processes (if nginx is installed)
 # The machine's cores are shared between the servers and wrk: the numbers compare the
 # targets with each other, not with a dedicated load-generator setup.
@@ -39,7 +40,8 @@ start() { # name, command...
 say "starting raw baseline and gateway ($WORKERS workers each, io_uring setup $URING)"
 start raw "$BIN/raw_monoio" --addr 127.0.0.1:18081 --workers "$WORKERS" --uring "$URING"
 start gateway "$BIN/hello_gateway" --addr 127.0.0.1:18080 --workers "$WORKERS" --route /hello --uring "$URING"
-targets=(raw=http://127.0.0.1:18081/hello gateway=http://127.0.0.1:18080/hello)
+start gateway_log "$BIN/hello_gateway" --addr 127.0.0.1:18083 --workers "$WORKERS" --route /hello --uring "$URING" --access-log "$tmp/access.log"
+targets=(raw=http://127.0.0.1:18081/hello gateway=http://127.0.0.1:18080/hello gateway_log=http://127.0.0.1:18083/hello)
 
 if command -v nginx >/dev/null; then
   mkdir -p "$tmp/nginx"

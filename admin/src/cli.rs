@@ -38,6 +38,9 @@ pub struct Cli {
     /// The SDK source handlers are built against (default: the one this binary was built from).
     #[arg(long, env = "REG_SDK_PATH")]
     pub sdk_path: Option<PathBuf>,
+    /// Append an access log (one JSON object per request) to this file; off by default.
+    #[arg(long, env = "REG_ACCESS_LOG")]
+    pub access_log: Option<PathBuf>,
     /// Log format on stderr: `text` (default) or `json` (one JSON object per line, for log
     /// collectors). Levels and targets come from `RUST_LOG` (default `info`).
     #[arg(long, env = "REG_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]

@@ -65,6 +65,9 @@ fn main() -> anyhow::Result<()> {
     if let Some(n) = cli.workers {
         config = config.workers(n);
     }
+    if let Some(path) = &cli.access_log {
+        config = config.access_log(path);
+    }
     let limits = Limits {
         max_body: config.max_body_bytes,
         timeout: config.handler_timeout,

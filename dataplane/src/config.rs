@@ -78,6 +78,8 @@ pub struct DataplaneConfig {
     pub blocking_threads: usize,
     /// A worker silent for longer than this is reported as blocked.
     pub watchdog_threshold: Duration,
+    /// Where to append the access log (JSON lines); `None` (the default) for none.
+    pub access_log: Option<std::path::PathBuf>,
 }
 
 impl Default for DataplaneConfig {
@@ -98,6 +100,7 @@ impl Default for DataplaneConfig {
             trusted_proxies: Vec::new(),
             blocking_threads: 16,
             watchdog_threshold: Duration::from_millis(500),
+            access_log: None,
         }
     }
 }
@@ -150,6 +153,13 @@ impl DataplaneConfig {
     #[must_use]
     pub fn uring_setup(mut self, setup: UringSetup) -> Self {
         self.uring_setup = setup;
+        self
+    }
+
+    /// Appends a JSON line per request to `path`.
+    #[must_use]
+    pub fn access_log(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.access_log = Some(path.into());
         self
     }
 

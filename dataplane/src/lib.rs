@@ -16,6 +16,7 @@
 //! - [`watchdog`]: detects a worker blocked by a handler that does not yield.
 //! - [`Dataplane`]: the worker threads (one monoio runtime per core) serving it all.
 
+mod access_log;
 pub mod alloc;
 pub mod blocking;
 pub mod config;

@@ -269,6 +269,14 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
         };
         let req = build(&buf, &head, params, body, &origin);
         let request_id = req.request_id.clone();
+        // Only with an access log: what its line needs once the request is gone.
+        let logged = core.access.as_ref().map(|_| {
+            (
+                String::from_utf8_lossy(&buf[head.method.0..head.method.1]).into_owned(),
+                String::from_utf8_lossy(&buf[head.path.0..head.path.1]).into_owned(),
+                req.client_ip.clone().unwrap_or_default(),
+            )
+        });
         let client_close = head.close;
         let minor = head.minor;
         buf.drain(..consumed);
@@ -307,9 +315,22 @@ pub(crate) async fn serve(mut stream: TcpStream, peer: std::net::SocketAddr, cor
                 }
             }
         };
-        endpoint
-            .metrics
-            .record(core.index, resp.status, started.elapsed());
+        let took = started.elapsed();
+        endpoint.metrics.record(core.index, resp.status, took);
+        if let (Some(log), Some((method, path, client_ip))) = (&core.access, &logged) {
+            log.record(&crate::access_log::Entry {
+                ts_ms: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+                method,
+                path,
+                status: resp.status,
+                duration_us: u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+                request_id: &request_id,
+                client_ip,
+                endpoint: &endpoint.spec.id,
+            });
+        }
         drop(snap);
 
         // 5. Respond (no keep-alive once shutdown began, even for a request that started before).

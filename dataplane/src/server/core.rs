@@ -33,6 +33,7 @@ pub(crate) struct CoreState {
     canceller: Cell<Option<monoio::io::Canceller>>,
     pub heartbeat: Arc<crate::watchdog::Heartbeat>,
     pub watchdog: Arc<crate::watchdog::Watchdog>,
+    pub access: Option<crate::access_log::AccessLog>,
 }
 
 impl CoreState {
@@ -63,7 +64,14 @@ impl CoreState {
             canceller: Cell::new(Some(monoio::io::Canceller::new())),
             heartbeat: watchdog.heartbeat(index),
             watchdog,
+            access: None,
         }
+    }
+
+    /// Writes the access log through `file` (this worker's handle on the shared file).
+    pub fn with_access_log(mut self, file: Option<std::fs::File>) -> Self {
+        self.access = file.map(crate::access_log::AccessLog::new);
+        self
     }
 
     /// A handle that shutdown cancels: used by the accept loop and by idle keep-alive

@@ -52,7 +52,24 @@ impl Dataplane {
         let cores = core_affinity::get_core_ids().unwrap_or_default();
         let watchdog = Arc::new(Watchdog::new(config.workers, config.watchdog_threshold));
         let mut addr = config.addr;
+        let access_file = config
+            .access_log
+            .as_ref()
+            .map(|p| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .map_err(|e| {
+                        io::Error::new(e.kind(), format!("access log {}: {e}", p.display()))
+                    })
+            })
+            .transpose()?;
         for index in 0..config.workers {
+            let access = access_file
+                .as_ref()
+                .map(std::fs::File::try_clone)
+                .transpose()?;
             let (tx, rx) = crossbeam_channel::unbounded();
             inboxes.push(tx);
             let parts = (
@@ -76,7 +93,8 @@ impl Dataplane {
                     }
                     let (config, pool, shutdown, epoch, watchdog) = parts;
                     let core =
-                        core::CoreState::new(index, config, pool, shutdown, rx, epoch, watchdog);
+                        core::CoreState::new(index, config, pool, shutdown, rx, epoch, watchdog)
+                            .with_access_log(access);
                     worker::run(core, bind_addr, ready);
                 })?;
             workers.push(handle);

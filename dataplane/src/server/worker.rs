@@ -92,6 +92,9 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
             monoio::spawn(async move {
                 loop {
                     core.beat();
+                    if let Some(log) = &core.access {
+                        log.flush();
+                    }
                     monoio::time::sleep(Duration::from_millis(10)).await;
                     drop(core.snapshot());
                     if core.shutdown.load(Ordering::Relaxed) {

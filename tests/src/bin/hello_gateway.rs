@@ -1,7 +1,7 @@
 //! The dataplane serving one handler library, for load tests and the SIGTERM test.
 //!
 //! `hello_gateway [--addr 127.0.0.1:9080] [--workers N] [--handler lib.so] [--route /hello]
-//! [--uring default|defer-taskrun|coop-taskrun]`
+//! [--uring default|defer-taskrun|coop-taskrun] [--access-log FILE]`
 //! Without `--handler` it builds and serves the `fx_async` test fixture. Prints
 //! `listening on ADDR` once ready; SIGTERM or SIGINT drains in-flight requests and exits 0.
 
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
     let mut handler: Option<PathBuf> = None;
     let mut routes: Vec<String> = Vec::new();
     let mut uring = UringSetup::DeferTaskrun;
+    let mut access_log: Option<PathBuf> = None;
     while let Some(flag) = args.next() {
         let value = args.next().unwrap_or_default();
         match flag.as_str() {
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
             "--handler" => handler = Some(PathBuf::from(value)),
             "--route" => routes.push(value),
             "--uring" => uring = UringSetup::parse(&value).unwrap_or(uring),
+            "--access-log" => access_log = Some(PathBuf::from(value)),
             _ => {
                 eprintln!("usage: hello_gateway [--addr A] [--workers N] [--handler lib.so] [--route /path]...");
                 return ExitCode::from(2);
@@ -43,9 +45,13 @@ fn main() -> ExitCode {
         eprintln!("invalid --addr");
         return ExitCode::from(2);
     };
-    let config = DataplaneConfig::new(addr)
+    let mut config = DataplaneConfig::new(addr)
         .workers(workers)
+        .uring_setup(uring)
         .drain_timeout(Duration::from_secs(10));
+    if let Some(p) = access_log {
+        config = config.access_log(p);
+    }
     let dp = match Dataplane::start(config) {
         Ok(dp) => dp,
         Err(e) => {
