@@ -57,7 +57,11 @@ pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, Api
     );
     for (id, m) in &per_endpoint {
         let l = labels(id);
-        let ok = m.requests - m.client_errors - m.server_errors;
+        // The counters are read one after another while requests go on: never underflow.
+        let ok = m
+            .requests
+            .saturating_sub(m.client_errors)
+            .saturating_sub(m.server_errors);
         let _ = writeln!(out, "reg_requests_total{{{l},class=\"ok\"}} {ok}");
         let _ = writeln!(
             out,
@@ -87,21 +91,19 @@ pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, Api
                 "reg_request_duration_seconds_bucket{{{l},le=\"{le}\"}} {cumulative}"
             );
         }
+        // +Inf and _count from the buckets themselves, so that the histogram stays
+        // consistent even when requests were counted between the reads.
+        let total: u64 = m.buckets.iter().sum();
         let _ = writeln!(
             out,
-            "reg_request_duration_seconds_bucket{{{l},le=\"+Inf\"}} {}",
-            m.requests
+            "reg_request_duration_seconds_bucket{{{l},le=\"+Inf\"}} {total}"
         );
         let _ = writeln!(
             out,
             "reg_request_duration_seconds_sum{{{l}}} {}",
             m.latency_us_total as f64 / 1e6
         );
-        let _ = writeln!(
-            out,
-            "reg_request_duration_seconds_count{{{l}}} {}",
-            m.requests
-        );
+        let _ = writeln!(out, "reg_request_duration_seconds_count{{{l}}} {total}");
     }
 
     head(
