@@ -127,11 +127,13 @@ fn minio_through_a_compiled_handler_and_the_object_routes() {
             &format!("{admin}/reports/r1.json"),
         ],
     );
+    let head = head.to_ascii_lowercase();
+    assert!(head.contains("content-type: application/json"), "{head}");
     assert!(
-        head.to_ascii_lowercase()
-            .contains("content-type: application/json"),
+        head.contains("content-disposition: attachment; filename=\"r1.json\""),
         "{head}"
     );
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
     let traversal = run(
         "curl",
         &[

@@ -26,6 +26,7 @@ pub(crate) struct Entry<'a> {
 #[derive(Debug)]
 pub(crate) struct AccessLog {
     out: RefCell<BufWriter<File>>,
+    line: RefCell<Vec<u8>>,
     dirty: Cell<bool>,
     failed: Cell<bool>,
 }
@@ -34,17 +35,28 @@ impl AccessLog {
     pub(crate) fn new(file: File) -> Self {
         AccessLog {
             out: RefCell::new(BufWriter::with_capacity(64 * 1024, file)),
+            line: RefCell::new(Vec::with_capacity(512)),
             dirty: Cell::new(false),
             failed: Cell::new(false),
         }
     }
 
     /// Appends one line (the first write error is logged, later ones are dropped quietly).
+    /// The line is formatted first and goes to the file whole: the buffer is flushed
+    /// before a line that would not fit, so workers sharing the file never split lines.
     pub(crate) fn record(&self, entry: &Entry<'_>) {
+        let mut line = self.line.borrow_mut();
+        line.clear();
+        if serde_json::to_writer(&mut *line, entry).is_err() {
+            return;
+        }
+        line.push(b'\n');
         let mut out = self.out.borrow_mut();
-        let r = serde_json::to_writer(&mut *out, entry)
-            .map_err(std::io::Error::from)
-            .and_then(|()| out.write_all(b"\n"));
+        let r = if out.buffer().len() + line.len() > out.capacity() {
+            out.flush().and_then(|()| out.write_all(&line))
+        } else {
+            out.write_all(&line)
+        };
         self.dirty.set(true);
         if let Err(e) = r {
             if !self.failed.replace(true) {

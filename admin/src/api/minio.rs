@@ -190,7 +190,25 @@ pub async fn download(
                 .first_or_octet_stream()
                 .essence_str()
                 .to_string();
-            Ok(([(header::CONTENT_TYPE, ct)], Body::from(data)).into_response())
+            // Served from the admin origin: never rendered there (an uploaded .html must not
+            // run script on the admin site).
+            let name = key
+                .rsplit('/')
+                .next()
+                .unwrap_or("download")
+                .replace('"', "");
+            Ok((
+                [
+                    (header::CONTENT_TYPE, ct),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}\""),
+                    ),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+                ],
+                Body::from(data),
+            )
+                .into_response())
         }
         _ => Err(ApiError::not_found("object", &key)),
     }

@@ -92,16 +92,27 @@ fn open(c: &FtpConfig, tls: Option<&Arc<rustls::ClientConfig>>) -> Result<Conn, 
         Mode::Active
     };
     let password = c.password.clone().unwrap_or_default();
+    // Data connections get the same timeouts as the control connection, so a stalled
+    // transfer fails instead of holding the session forever.
+    let data = move |addr: std::net::SocketAddr| {
+        let s = TcpStream::connect_timeout(&addr, timeout).map_err(FtpError::ConnectionError)?;
+        s.set_read_timeout(Some(timeout))
+            .map_err(FtpError::ConnectionError)?;
+        s.set_write_timeout(Some(timeout))
+            .map_err(FtpError::ConnectionError)?;
+        Ok(s)
+    };
     match tls {
         None => {
-            let mut ftp = suppaftp::FtpStream::connect_with_stream(tcp)?;
+            let mut ftp =
+                suppaftp::FtpStream::connect_with_stream(tcp)?.passive_stream_builder(data);
             ftp.set_mode(mode);
             ftp.login(c.username.as_str(), password.as_str())?;
             ftp.transfer_type(suppaftp::types::FileType::Binary)?;
             Ok(Conn::Plain(ftp))
         }
         Some(cfg) => {
-            let ftp = RustlsFtpStream::connect_with_stream(tcp)?;
+            let ftp = RustlsFtpStream::connect_with_stream(tcp)?.passive_stream_builder(data);
             let mut ftp = ftp.into_secure(RustlsConnector::from(Arc::clone(cfg)), &c.host)?;
             ftp.set_mode(mode);
             ftp.login(c.username.as_str(), password.as_str())?;

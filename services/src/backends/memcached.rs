@@ -1,5 +1,6 @@
-//! memcached through memcache-async (ASCII protocol): a few connections used round-robin,
-//! each reconnected on the next call after an I/O error or a timeout. Keys are checked
+//! memcached through memcache-async (ASCII protocol): a few connections used round-robin;
+//! a connection is reused only after a complete answer, so a timeout or an error never
+//! leaves one out of step with its replies. Keys are checked
 //! (1-250 bytes, no whitespace or control characters) so that no key can inject a command.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -96,38 +97,59 @@ impl MemcachedBackend {
         check_key(key).map_err(|m| fault(FaultKind::Invalid, m))?;
         let i = self.next.fetch_add(1, Ordering::Relaxed) % self.conns.len();
         let mut slot = self.conns[i].lock().await;
-        if slot.is_none() {
-            let stream = tokio::time::timeout(self.connect_timeout, TcpStream::connect(&self.addr))
-                .await
-                .map_err(|_| unavailable(format!("memcached {}: connect timed out", self.addr)))?
-                .map_err(|e| unavailable(format!("memcached {} unreachable: {e}", self.addr)))?;
-            let _ = stream.set_nodelay(true);
-            *slot = Some(Protocol::new(stream));
-        }
-        let Some(client) = slot.as_mut() else {
-            return Err(fault(FaultKind::Internal, "memcached connection missing"));
+        // The client is taken out of its slot for the operation and put back only after a
+        // complete answer: if the operation is cancelled or fails half-way, the connection
+        // (possibly out of step with its replies) is dropped, never reused.
+        let mut client = match slot.take() {
+            Some(c) => c,
+            None => {
+                let stream =
+                    tokio::time::timeout(self.connect_timeout, TcpStream::connect(&self.addr))
+                        .await
+                        .map_err(|_| {
+                            unavailable(format!("memcached {}: connect timed out", self.addr))
+                        })?
+                        .map_err(|e| {
+                            unavailable(format!("memcached {} unreachable: {e}", self.addr))
+                        })?;
+                let _ = stream.set_nodelay(true);
+                Protocol::new(stream)
+            }
         };
-        // A request whose answer never came leaves the connection out of step: give up on
-        // it a little before the actor's own timeout, and reconnect next time.
-        let result = match tokio::time::timeout(self.op_timeout, run_op(client, op)).await {
+        let result = match tokio::time::timeout(self.op_timeout, run_op(&mut client, op)).await {
             Ok(r) => r,
             Err(_) => {
-                *slot = None;
                 return Err(fault(
                     FaultKind::Timeout,
                     format!(
                         "memcached did not answer within {} s",
                         self.op_timeout.as_secs_f32().ceil()
                     ),
-                ));
+                ))
             }
         };
-        if let Err(e) = &result {
-            if is_connection(e) {
-                *slot = None;
-            }
+        match &result {
+            // A miss is a complete answer; any other error may leave replies out of step.
+            Ok(_) => *slot = Some(client),
+            Err(e) if e.kind() == ErrorKind::NotFound => *slot = Some(client),
+            Err(_) => {}
         }
         result.map_err(|e| mc_fault(&e))
+    }
+}
+
+/// memcached reads an expiry above 30 days as a Unix time: send those as one.
+fn expiry(ttl_secs: Option<u64>) -> u32 {
+    const THIRTY_DAYS: u64 = 30 * 24 * 3600;
+    match ttl_secs {
+        None | Some(0) => 0,
+        Some(s) if s <= THIRTY_DAYS => u32::try_from(s).unwrap_or(u32::MAX),
+        Some(s) => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            u32::try_from(now.saturating_add(s)).unwrap_or(u32::MAX)
+        }
     }
 }
 
@@ -147,8 +169,7 @@ async fn run_op(c: &mut Client, op: ServiceOp) -> Result<ServiceValue, Error> {
             value,
             ttl_secs,
         } => {
-            let ttl = ttl_secs.map_or(0, |s| u32::try_from(s).unwrap_or(u32::MAX));
-            c.set(&key, value.as_bytes(), ttl).await?;
+            c.set(&key, value.as_bytes(), expiry(ttl_secs)).await?;
             ServiceValue::Unit
         }
         ServiceOp::CacheDelete { key } => {
@@ -195,5 +216,16 @@ impl Backend for MemcachedBackend {
             .map(drop)
             .map_err(|f| f.message)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_ttls_become_unix_times() {
+        assert_eq!(super::expiry(None), 0);
+        assert_eq!(super::expiry(Some(60)), 60);
+        assert!(super::expiry(Some(31 * 24 * 3600)) > 1_700_000_000);
+        assert!(super::check_key("a b").is_err() && super::check_key("ok:key").is_ok());
     }
 }

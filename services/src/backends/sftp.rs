@@ -133,7 +133,23 @@ impl SftpBackend {
         let Some(s) = slot.as_ref() else {
             return Err(fault(FaultKind::Internal, "SFTP session missing"));
         };
-        let result = run_op(&s.sftp, op, &target).await;
+        // Give up a little before the actor's own timeout, so that a stalled session is
+        // reset here rather than kept by a cancelled operation.
+        let limit = std::time::Duration::from_secs(self.config.timeout_seconds.max(1))
+            .saturating_sub(std::time::Duration::from_millis(50));
+        let result = match tokio::time::timeout(limit, run_op(&s.sftp, op, &target)).await {
+            Ok(r) => r,
+            Err(_) => {
+                *slot = None;
+                return Err(fault(
+                    FaultKind::Timeout,
+                    format!(
+                        "SFTP server did not answer within {} s",
+                        self.config.timeout_seconds
+                    ),
+                ));
+            }
+        };
         if let Err(e) = &result {
             if !matches!(e, SftpError::Status(_)) {
                 *slot = None;

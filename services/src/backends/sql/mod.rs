@@ -139,7 +139,8 @@ impl SqlBackend {
         let invalid = |m: String| fault(FaultKind::Invalid, m);
         match &self.pool {
             Pool::Postgres(pool) => {
-                let (sql, order) = rewrite(&sql, Style::Dollar, params.len()).map_err(invalid)?;
+                let (sql, order) =
+                    rewrite(&sql, Style::Dollar, params.len(), false).map_err(invalid)?;
                 let params = order_params(params, &order);
                 let mut conn = pool.acquire().await.map_err(sql_fault)?;
                 // Prepared once per connection (sqlx caches it), so the server tells the
@@ -166,7 +167,8 @@ impl SqlBackend {
                 }
             }
             Pool::Mysql(pool) => {
-                let (sql, order) = rewrite(&sql, Style::Question, params.len()).map_err(invalid)?;
+                let (sql, order) =
+                    rewrite(&sql, Style::Question, params.len(), true).map_err(invalid)?;
                 let mut q = sqlx::query(&sql);
                 for v in order_params(params, &order) {
                     q = bind::mysql(q, v);
@@ -183,7 +185,8 @@ impl SqlBackend {
                 }
             }
             Pool::Sqlite(pool) => {
-                let (sql, order) = rewrite(&sql, Style::Question, params.len()).map_err(invalid)?;
+                let (sql, order) =
+                    rewrite(&sql, Style::Question, params.len(), false).map_err(invalid)?;
                 let mut q = sqlx::query(&sql);
                 for v in order_params(params, &order) {
                     q = bind::sqlite(q, v);

@@ -17,8 +17,9 @@ enum Token {
 }
 
 /// Finds placeholders outside string literals, quoted identifiers and comments:
-/// `(byte offset, byte length, token)`.
-fn scan(sql: &str) -> Vec<(usize, usize, Token)> {
+/// `(byte offset, byte length, token)`. `backslash`: backslashes escape inside quotes
+/// (MySQL), not in standard SQL strings (PostgreSQL, SQLite).
+fn scan(sql: &str, backslash: bool) -> Vec<(usize, usize, Token)> {
     let b = sql.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -27,7 +28,7 @@ fn scan(sql: &str) -> Vec<(usize, usize, Token)> {
             q @ (b'\'' | b'"' | b'`') => {
                 i += 1;
                 while i < b.len() {
-                    if b[i] == b'\\' && q == b'\'' {
+                    if backslash && b[i] == b'\\' && q != b'`' {
                         i += 2;
                         continue;
                     }
@@ -53,6 +54,12 @@ fn scan(sql: &str) -> Vec<(usize, usize, Token)> {
                     i += 1;
                 }
                 i += 2;
+            }
+            // `$` inside an identifier (`col$1`, `a$b`) is part of it.
+            b'$' if i > 0
+                && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'$') =>
+            {
+                i += 1;
             }
             b'$' => {
                 let start = i;
@@ -97,8 +104,13 @@ pub(crate) fn rewrite(
     sql: &str,
     style: Style,
     n_params: usize,
+    backslash: bool,
 ) -> Result<(String, Vec<usize>), String> {
-    let found = scan(sql);
+    let mut found = scan(sql, backslash);
+    // On PostgreSQL, SQL written with `$n` may use `?`, `?|`, `?&` as JSON operators.
+    if style == Style::Dollar && found.iter().any(|t| matches!(t.2, Token::Dollar(_))) {
+        found.retain(|t| matches!(t.2, Token::Dollar(_)));
+    }
     let dollars = found
         .iter()
         .filter(|t| matches!(t.2, Token::Dollar(_)))
@@ -169,6 +181,7 @@ mod tests {
             "SELECT '?' , \"a?\" FROM t WHERE a = ? AND b = ? -- ?",
             Style::Dollar,
             2,
+            false,
         )
         .expect("ok");
         assert_eq!(
@@ -184,19 +197,50 @@ mod tests {
             "UPDATE t SET a = $2 WHERE id = $1 OR p = $1 /* $3 */",
             Style::Question,
             2,
+            false,
         )
         .expect("ok");
         assert_eq!(sql, "UPDATE t SET a = ? WHERE id = ? OR p = ? /* $3 */");
         assert_eq!(order, vec![1, 0, 0]);
-        let (sql, _) = rewrite("SELECT $$a ? $1$$ , $1", Style::Question, 1).expect("ok");
+        let (sql, _) = rewrite("SELECT $$a ? $1$$ , $1", Style::Question, 1, false).expect("ok");
         assert_eq!(sql, "SELECT $$a ? $1$$ , ?");
     }
 
     #[test]
+    fn dialect_details() {
+        // PostgreSQL JSON operators stay operators next to $n placeholders.
+        let (sql, _) = rewrite(
+            "SELECT 1 FROM t WHERE doc ? 'k' AND id = $1",
+            Style::Dollar,
+            1,
+            false,
+        )
+        .expect("ok");
+        assert_eq!(sql, "SELECT 1 FROM t WHERE doc ? 'k' AND id = $1");
+        // A backslash ends nothing in standard strings; it escapes in MySQL's.
+        let (sql, _) = rewrite("SELECT 'C:\\', ?", Style::Dollar, 1, false).expect("ok");
+        assert_eq!(sql, "SELECT 'C:\\', $1");
+        let (sql, _) = rewrite("SELECT 'it\\'s ?', ?", Style::Question, 1, true).expect("ok");
+        assert_eq!(sql, "SELECT 'it\\'s ?', ?");
+        // `$` inside identifiers.
+        let (sql, order) = rewrite(
+            "SELECT col$1, a$b FROM t WHERE x = $1",
+            Style::Question,
+            1,
+            false,
+        )
+        .expect("ok");
+        assert_eq!(
+            (sql.as_str(), order),
+            ("SELECT col$1, a$b FROM t WHERE x = ?", vec![0])
+        );
+    }
+
+    #[test]
     fn counts_must_match() {
-        assert!(rewrite("SELECT ?", Style::Dollar, 2).is_err());
-        assert!(rewrite("SELECT $2", Style::Question, 1).is_err());
-        assert!(rewrite("SELECT $1, ?", Style::Question, 2).is_err());
-        assert!(rewrite("SELECT 1", Style::Question, 0).is_ok());
+        assert!(rewrite("SELECT ?", Style::Dollar, 2, false).is_err());
+        assert!(rewrite("SELECT $2", Style::Question, 1, false).is_err());
+        assert!(rewrite("SELECT $1, ?", Style::Question, 2, false).is_err());
+        assert!(rewrite("SELECT 1", Style::Question, 0, false).is_ok());
     }
 }
