@@ -106,3 +106,28 @@ pub async fn restore(store: &Store, hub: &ServiceHub) -> Result<usize, StoreErro
     refresh_bindings(store, hub, None, None).await?;
     Ok(active)
 }
+
+/// One lock per service id: activate, deactivate, update and delete of the same service
+/// run one after another, so that the store's `active` flag and the hub always agree
+/// (a deactivate cannot slip between an activation's connect and its bookkeeping).
+#[derive(Debug, Default)]
+pub struct ServiceLocks {
+    locks: std::sync::Mutex<HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl ServiceLocks {
+    /// Waits for the service's lock.
+    pub async fn lock(&self, id: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut map = self
+                .locks
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Forget locks nobody holds or waits for (a held or awaited lock has more
+            // than the map's reference).
+            map.retain(|_, l| std::sync::Arc::strong_count(l) > 1);
+            std::sync::Arc::clone(map.entry(id.to_string()).or_default())
+        };
+        lock.lock_owned().await
+    }
+}

@@ -114,6 +114,7 @@ fn main() -> anyhow::Result<()> {
             started: Instant::now(),
             logs,
             services,
+            service_locks: Arc::default(),
         };
         let listener = tokio::net::TcpListener::bind(cli.admin_addr)
             .await

@@ -133,6 +133,17 @@ fn test_activate_deactivate_resolve_and_restore() {
         "after restart: {v}"
     );
     gw.get_json(&format!("/kv?op=delete&key={key}"));
+
+    // Disabling an active service stops it; activating a disabled one is refused.
+    let (s, v) = gw.api(
+        "PUT",
+        &format!("/services/{good}"),
+        Some(json!({"enabled": false})),
+    );
+    assert_eq!((s, &v["data"]["active"]), (200, &json!(false)), "{v}");
+    assert_eq!(gw.get_json(&format!("/kv?op=get&key={key}")).0, 503);
+    let (s, v) = gw.api("POST", &format!("/services/{good}/activate"), None);
+    assert_eq!(s, 400, "{v}");
 }
 
 struct Redis(Child);

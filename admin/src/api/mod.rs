@@ -47,6 +47,8 @@ pub struct AppState {
     pub logs: Arc<crate::logs::EndpointLogs>,
     /// The service actors.
     pub services: rust_edge_gateway_services::ServiceHub,
+    /// Serializes lifecycle operations per service.
+    pub service_locks: Arc<crate::actors::ServiceLocks>,
 }
 
 /// The body of a request as `T`, or a 400 in the envelope saying what is wrong.

@@ -68,6 +68,7 @@ pub async fn update(
     if u.config.as_ref().is_some_and(|c| !c.is_object()) {
         return Err(ApiError::bad_request("config must be a JSON object"));
     }
+    let _turn = s.service_locks.lock(&id).await;
     let cur = s
         .store
         .service_with_secrets(&id)
@@ -84,7 +85,11 @@ pub async fn update(
         .ok_or_else(|| ApiError::not_found("service", &id))?;
     s.services
         .define(&updated.id, &updated.name, &updated.service_type);
-    if s.services.is_active(&id) {
+    if s.services.is_active(&id) && !updated.enabled {
+        // Disabled: stop serving it.
+        s.services.deactivate(&id).await;
+        s.store.set_service_active(&id, false).await?;
+    } else if s.services.is_active(&id) {
         // The running actor keeps the old settings until it is replaced: restart it with
         // the new ones (queued calls finish on the old client first).
         if let Some(full) = s.store.service_with_secrets(&id).await? {
@@ -93,11 +98,16 @@ pub async fn update(
             }
         }
     }
-    Ok(ok(updated))
+    Ok(ok(s
+        .store
+        .get_service(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("service", &id))?))
 }
 
 /// `DELETE /api/services/{id}`
 pub async fn delete(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let _turn = s.service_locks.lock(&id).await;
     if !s.store.delete_service(&id).await? {
         return Err(ApiError::not_found("service", &id));
     }
@@ -114,6 +124,7 @@ async fn full_service(s: &AppState, id: &str) -> Result<crate::store::services::
 
 /// `POST /api/services/{id}/activate`: starts the actor once the backend answers.
 pub async fn activate(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let _turn = s.service_locks.lock(&id).await;
     let svc = full_service(&s, &id).await?;
     if !svc.enabled {
         return Err(ApiError::bad_request(
@@ -143,6 +154,7 @@ pub async fn activate(State(s): State<AppState>, Path(id): Path<String>) -> ApiR
 /// `POST /api/services/{id}/deactivate`: new calls get 503; queued and in-flight operations
 /// finish before the actor stops.
 pub async fn deactivate(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let _turn = s.service_locks.lock(&id).await;
     let svc = full_service(&s, &id).await?;
     s.services.deactivate(&id).await;
     s.store.set_service_active(&id, false).await?;
