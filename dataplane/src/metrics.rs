@@ -12,6 +12,7 @@ pub const BUCKETS: usize = 32;
 #[repr(align(128))]
 struct Slot {
     requests: AtomicU64,
+    ok: AtomicU64,
     client_errors: AtomicU64,
     server_errors: AtomicU64,
     latency_us: AtomicU64,
@@ -22,6 +23,7 @@ impl Default for Slot {
     fn default() -> Self {
         Slot {
             requests: AtomicU64::new(0),
+            ok: AtomicU64::new(0),
             client_errors: AtomicU64::new(0),
             server_errors: AtomicU64::new(0),
             latency_us: AtomicU64::new(0),
@@ -41,6 +43,9 @@ pub struct EndpointMetrics {
 pub struct MetricsSnapshot {
     /// Requests answered.
     pub requests: u64,
+    /// Answers below 400 (counted on their own, so that this counter never steps back
+    /// between two snapshots).
+    pub ok: u64,
     /// Answers with a 4xx status.
     pub client_errors: u64,
     /// Answers with a 5xx status (handler errors, panics, timeouts).
@@ -98,7 +103,9 @@ impl EndpointMetrics {
             500..=599 => {
                 slot.server_errors.fetch_add(1, Ordering::Relaxed);
             }
-            _ => {}
+            _ => {
+                slot.ok.fetch_add(1, Ordering::Relaxed);
+            }
         }
         let us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
         slot.latency_us.fetch_add(us, Ordering::Relaxed);
@@ -116,6 +123,7 @@ impl EndpointMetrics {
         };
         MetricsSnapshot {
             requests: sum(&|s| &s.requests),
+            ok: sum(&|s| &s.ok),
             client_errors: sum(&|s| &s.client_errors),
             server_errors: sum(&|s| &s.server_errors),
             latency_us_total: sum(&|s| &s.latency_us),

@@ -131,7 +131,9 @@ impl MemcachedBackend {
         match &result {
             // A miss is a complete answer; any other error may leave replies out of step.
             Ok(_) => *slot = Some(client),
-            Err(e) if e.kind() == ErrorKind::NotFound => *slot = Some(client),
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::AlreadyExists) => {
+                *slot = Some(client)
+            }
             Err(_) => {}
         }
         result.map_err(|e| mc_fault(&e))
@@ -188,11 +190,22 @@ async fn run_op(c: &mut Client, op: ServiceOp) -> Result<ServiceValue, Error> {
             match r {
                 Ok(v) => ServiceValue::Int(i64::try_from(v).unwrap_or(i64::MAX)),
                 // Like Redis: a missing counter starts at 0 (memcached counters do not go
-                // below 0).
+                // below 0). `add` creates it only if nobody else did meanwhile; if somebody
+                // did, count on theirs.
                 Err(e) if e.kind() == ErrorKind::NotFound => {
                     let start = delta.max(0);
-                    c.set(&key, start.to_string().as_bytes(), 0).await?;
-                    ServiceValue::Int(start)
+                    match c.add(&key, start.to_string().as_bytes(), 0).await {
+                        Ok(()) => ServiceValue::Int(start),
+                        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                            let v = if delta >= 0 {
+                                c.increment(&key, delta.unsigned_abs()).await?
+                            } else {
+                                c.decrement(&key, delta.unsigned_abs()).await?
+                            };
+                            ServiceValue::Int(i64::try_from(v).unwrap_or(i64::MAX))
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 Err(e) => return Err(e),
             }
