@@ -12,7 +12,7 @@ use rust_edge_gateway_sdk::abi::host::{
 };
 use suppaftp::{FtpError, ImplFtpStream, Mode, RustlsConnector, RustlsFtpStream, TlsStream};
 
-use super::keys::remote_path;
+use super::keys::{parent_dirs, remote_path};
 use crate::actor::{Backend, BoxFut};
 use crate::config::FtpConfig;
 use crate::error::{backend, fault, unavailable, ServiceError};
@@ -123,22 +123,8 @@ fn open(c: &FtpConfig, tls: Option<&Arc<rustls::ClientConfig>>) -> Result<Conn, 
 }
 
 fn mkdirs<T: TlsStream>(ftp: &mut ImplFtpStream<T>, path: &str) {
-    let mut dir = String::new();
-    let parts: Vec<&str> = path.split('/').collect();
-    for (i, part) in parts.iter().enumerate() {
-        if i + 1 == parts.len() {
-            break;
-        }
-        if part.is_empty() {
-            if i == 0 {
-                dir.push('/');
-            }
-            continue;
-        }
-        if !dir.is_empty() && !dir.ends_with('/') {
-            dir.push('/');
-        }
-        dir.push_str(part);
+    for dir in parent_dirs(path) {
+        // Existing directories answer 550: only the upload that follows decides.
         let _ = ftp.mkdir(&dir);
     }
 }

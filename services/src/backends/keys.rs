@@ -37,6 +37,21 @@ pub(crate) fn remote_path(base: Option<&str>, path: &str) -> Result<String, Stri
     })
 }
 
+/// The directories above `path`, outermost first: `/a/b/c.txt` gives `/a`, `/a/b`.
+pub(crate) fn parent_dirs(path: &str) -> Vec<String> {
+    let mut dirs = Vec::new();
+    let mut end = 0;
+    while let Some(i) = path[end..].find('/') {
+        end += i;
+        if end > 0 {
+            dirs.push(path[..end].to_string());
+        }
+        end += 1;
+    }
+    dirs.retain(|d| !d.ends_with('/'));
+    dirs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +71,8 @@ mod tests {
             Ok("/x/a.txt")
         );
         assert!(remote_path(None, "../a").is_err());
+        assert_eq!(parent_dirs("/a/b/c.txt"), ["/a", "/a/b"]);
+        assert_eq!(parent_dirs("a/b/c.txt"), ["a", "a/b"]);
+        assert!(parent_dirs("c.txt").is_empty());
     }
 }

@@ -15,7 +15,7 @@ use rust_edge_gateway_sdk::abi::host::{
 use tokio::io::AsyncWriteExt;
 use tokio::sync::Mutex;
 
-use super::keys::remote_path;
+use super::keys::{parent_dirs, remote_path};
 use crate::actor::{Backend, BoxFut};
 use crate::config::FtpConfig;
 use crate::error::{backend, fault, unavailable};
@@ -160,24 +160,9 @@ impl SftpBackend {
 }
 
 async fn mkdirs(sftp: &SftpSession, path: &str) {
-    let mut dir = String::new();
-    let parts: Vec<&str> = path.split('/').collect();
-    for (i, part) in parts.iter().enumerate() {
-        if i + 1 == parts.len() {
-            break;
-        }
-        if part.is_empty() {
-            if i == 0 {
-                dir.push('/');
-            }
-            continue;
-        }
-        if !dir.is_empty() && !dir.ends_with('/') {
-            dir.push('/');
-        }
-        dir.push_str(part);
+    for dir in parent_dirs(path) {
         if !sftp.try_exists(dir.clone()).await.unwrap_or(false) {
-            let _ = sftp.create_dir(dir.clone()).await;
+            let _ = sftp.create_dir(dir).await;
         }
     }
 }
