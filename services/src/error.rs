@@ -19,9 +19,6 @@ pub enum ServiceError {
     /// The backend could not be reached or refused the connection.
     #[error("{0}")]
     Connect(String),
-    /// No service with this id is defined.
-    #[error("no service with id {0}")]
-    NoSuchService(String),
 }
 
 /// A fault of `kind` with `message`.

@@ -37,21 +37,6 @@ fn args() -> Result<Args, String> {
     Ok(a)
 }
 
-fn report(mut lat: Vec<u32>, elapsed: Duration) {
-    lat.sort_unstable();
-    let pct = |p: f64| {
-        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(0)
-    };
-    println!(
-        "ops_per_sec={:.0} p50_us={} p99_us={}",
-        lat.len() as f64 / elapsed.as_secs_f64(),
-        pct(0.50),
-        pct(0.99)
-    );
-}
-
 async fn run<F, Fut>(a: &Args, op: F) -> Result<(), String>
 where
     F: Fn(u64) -> Fut + Clone + Send + 'static,
@@ -78,16 +63,13 @@ where
     for t in tasks {
         all.extend(t.await.map_err(|e| e.to_string())??);
     }
-    report(all, started.elapsed());
+    rust_edge_gateway_benches::report_latencies(all, started.elapsed());
     Ok(())
 }
 
 fn main() -> Result<(), String> {
     let a = args()?;
-    let threads = std::env::var("CONTROL_THREADS")
-        .ok()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(2);
+    let threads = rust_edge_gateway_benches::control_threads();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
         .enable_all()

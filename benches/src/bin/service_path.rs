@@ -30,10 +30,7 @@ fn main() -> Result<(), String> {
             other => return Err(format!("unknown flag {other}")),
         }
     }
-    let threads = std::env::var("CONTROL_THREADS")
-        .ok()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(2);
+    let threads = rust_edge_gateway_benches::control_threads();
     let control = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
         .enable_all()
@@ -118,18 +115,7 @@ fn main() -> Result<(), String> {
         let v = std::mem::take(&mut *all.borrow_mut());
         Ok::<_, String>((v, started.elapsed()))
     })?;
-    let (mut lat, elapsed) = lat;
-    lat.sort_unstable();
-    let pct = |p: f64| {
-        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(0)
-    };
-    println!(
-        "ops_per_sec={:.0} p50_us={} p99_us={}",
-        lat.len() as f64 / elapsed.as_secs_f64(),
-        pct(0.5),
-        pct(0.99)
-    );
+    let (lat, elapsed) = lat;
+    rust_edge_gateway_benches::report_latencies(lat, elapsed);
     Ok(())
 }
