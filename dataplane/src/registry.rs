@@ -144,6 +144,7 @@ pub struct RegistryStats {
 
 #[derive(Debug)]
 struct Draining {
+    endpoint: String,
     version: Arc<Version>,
     deadline: Instant,
 }
@@ -259,6 +260,7 @@ impl Registry {
             Some(ep) => {
                 let pending = ep.version.inflight();
                 master.draining.push(Draining {
+                    endpoint: ep.spec.id.clone(),
                     version: Arc::clone(&ep.version),
                     deadline: Instant::now() + self.drain_timeout,
                 });
@@ -301,6 +303,20 @@ impl Registry {
             draining_requests: master.draining.iter().map(|d| d.version.inflight()).sum(),
             swaps: master.swaps,
         }
+    }
+
+    /// Ids of the endpoints with an old version still draining (sorted, deduplicated).
+    pub fn draining_ids(&self) -> Vec<String> {
+        let master = self.lock();
+        let mut ids: Vec<String> = master
+            .draining
+            .iter()
+            .filter(|d| d.version.inflight() > 0)
+            .map(|d| d.endpoint.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
     }
 
     /// Counters of every served endpoint, by id.

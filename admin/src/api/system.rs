@@ -25,12 +25,14 @@ pub async fn stats(State(state): State<AppState>) -> ApiResult {
         .count();
     let registry = state.serving.registry().stats();
     let metrics = state.serving.registry().metrics();
+    let draining = state.serving.registry().draining_ids();
     let requests_handled: u64 = metrics.iter().map(|(_, m)| m.requests).sum();
     let per_endpoint: Vec<serde_json::Value> = metrics
         .iter()
         .map(|(id, m)| {
             serde_json::json!({
                 "id": id,
+                "draining": draining.binary_search(id).is_ok(),
                 "requests": m.requests,
                 "client_errors": m.client_errors,
                 "server_errors": m.server_errors,
@@ -46,6 +48,7 @@ pub async fn stats(State(state): State<AppState>) -> ApiResult {
         "requests_handled": requests_handled,
         "uptime_seconds": state.started.elapsed().as_secs(),
         "handlers": registry,
+        "draining_endpoints": draining,
         "endpoints": per_endpoint,
     })))
 }
