@@ -7,10 +7,12 @@
 //! successful build is installed content-addressed under `<data-dir>/libs/`.
 
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use rust_edge_gateway_dataplane::library::install;
 use serde_json::Value as JsonValue;
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 use tokio::sync::Mutex;
 
@@ -191,6 +193,18 @@ impl Compiler {
         code: &str,
         deps: &JsonValue,
     ) -> Result<Built, CompileError> {
+        self.compile_with_progress(id, code, deps, |_| {}).await
+    }
+
+    /// As [`Compiler::compile`], handing each line cargo prints to `progress` as it comes
+    /// (the admin UI shows them live).
+    pub async fn compile_with_progress(
+        &self,
+        id: &str,
+        code: &str,
+        deps: &JsonValue,
+        mut progress: impl FnMut(&str) + Send,
+    ) -> Result<Built, CompileError> {
         let manifest = manifest(id, &self.sdk, deps)?;
         let _turn = self.queue.lock().await;
         let dir = self.data_dir.join("handlers").join(id);
@@ -200,7 +214,7 @@ impl Compiler {
         let target = &self.target;
         let started = Instant::now();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let out = Command::new(cargo)
+        let mut child = Command::new(cargo)
             .arg("build")
             .arg("--release")
             .arg("--manifest-path")
@@ -208,25 +222,39 @@ impl Compiler {
             .env("CARGO_TARGET_DIR", target)
             .env("CARGO_TERM_COLOR", "never")
             .env_remove("RUSTFLAGS")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
-            .output()
-            .await?;
+            .spawn()?;
+        let mut stderr = String::new();
+        if let Some(pipe) = child.stderr.take() {
+            let mut reader = BufReader::new(pipe);
+            let mut raw = Vec::new();
+            while reader.read_until(b'\n', &mut raw).await? > 0 {
+                let line = String::from_utf8_lossy(&raw);
+                let line = line.trim_end_matches(['\r', '\n']);
+                progress(line);
+                stderr.push_str(line);
+                stderr.push('\n');
+                raw.clear();
+            }
+        }
+        let status = child.wait().await?;
         let duration = started.elapsed();
         {
             use std::sync::atomic::Ordering::Relaxed;
             let ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
             self.stats.total_ms.fetch_add(ms, Relaxed);
-            let outcome = if out.status.success() {
+            let outcome = if status.success() {
                 &self.stats.succeeded
             } else {
                 &self.stats.failed
             };
             outcome.fetch_add(1, Relaxed);
         }
-        if !out.status.success() {
-            return Err(CompileError::Failed(diagnostics(&String::from_utf8_lossy(
-                &out.stderr,
-            ))));
+        if !status.success() {
+            return Err(CompileError::Failed(diagnostics(&stderr)));
         }
         let built = target
             .join("release")

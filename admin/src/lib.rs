@@ -9,6 +9,7 @@
 //! - [`openapi`]: reading OpenAPI 3.x documents for the import.
 //! - [`bundle`]: reading ZIP import bundles safely.
 //! - [`api`]: the management API (axum) on the admin port.
+//! - [`ui`]: the admin UI at `/admin/`, embedded.
 
 pub mod actors;
 pub mod api;
@@ -21,3 +22,4 @@ pub mod logs;
 pub mod openapi;
 pub mod serving;
 pub mod store;
+pub mod ui;

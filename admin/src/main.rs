@@ -115,6 +115,7 @@ fn main() -> anyhow::Result<()> {
             logs,
             services,
             service_locks: Arc::default(),
+            gateway: gateway_addr,
         };
         let listener = tokio::net::TcpListener::bind(cli.admin_addr)
             .await

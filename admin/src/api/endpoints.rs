@@ -1,4 +1,4 @@
-//! `/api/endpoints`: CRUD, compile, start, stop.
+//! `/api/endpoints`: CRUD, start, stop, logs (compile is in `compile.rs`).
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
@@ -7,7 +7,7 @@ use axum::Json;
 
 use super::envelope::{ok, ApiError, ApiResult};
 use super::{body, AppState};
-use crate::compiler::{validate_dependencies, CompileError};
+use crate::compiler::validate_dependencies;
 use crate::store::endpoints::{status, EndpointFilter, EndpointUpdate, NewEndpoint};
 
 /// Code a new endpoint starts with: the Quick Start's hello handler.
@@ -122,44 +122,6 @@ pub async fn delete(State(s): State<AppState>, Path(id): Path<String>) -> ApiRes
     }
     super::unload(&s, std::slice::from_ref(&id)).await;
     Ok(ok(serde_json::Value::Null))
-}
-
-/// `POST /api/endpoints/{id}/compile`: builds the current code. A failure answers the
-/// compiler's diagnostics and leaves whatever serves untouched.
-pub async fn compile(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    let e = s
-        .store
-        .get_endpoint(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
-    match s.compiler.compile(&e.id, &e.code, &e.dependencies).await {
-        Ok(built) => {
-            let lib = built.library.display().to_string();
-            s.store
-                .set_library(&id, &lib, rust_edge_gateway_sdk::abi::FINGERPRINT)
-                .await?;
-            if e.status != status::RUNNING {
-                s.store.set_status(&id, status::COMPILED, None).await?;
-            }
-            Ok(ok(serde_json::json!({
-                "status": "compiled",
-                "message": "Compilation successful",
-                "duration_ms": built.duration.as_millis() as u64,
-            })))
-        }
-        Err(CompileError::Failed(diag)) => {
-            // A running endpoint keeps running its previous version.
-            let keep = if e.status == status::RUNNING {
-                status::RUNNING
-            } else {
-                status::ERROR
-            };
-            s.store.set_status(&id, keep, Some(&diag)).await?;
-            Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, diag))
-        }
-        Err(CompileError::InvalidDependencies(m)) => Err(ApiError::bad_request(m)),
-        Err(other) => Err(ApiError::internal(other)),
-    }
 }
 
 /// `POST /api/endpoints/{id}/start`: loads the compiled library, or hot-swaps it in with

@@ -5,6 +5,7 @@
 //! `envelope.rs` is the response format.
 
 pub mod collections;
+pub mod compile;
 pub mod domains;
 pub mod endpoints;
 pub mod envelope;
@@ -13,6 +14,7 @@ pub mod metrics;
 pub mod minio;
 pub mod services;
 pub mod system;
+pub mod try_it;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -49,6 +51,8 @@ pub struct AppState {
     pub services: rust_edge_gateway_services::ServiceHub,
     /// Serializes lifecycle operations per service.
     pub service_locks: Arc<crate::actors::ServiceLocks>,
+    /// Where the gateway port listens (the "try it" requests go there).
+    pub gateway: std::net::SocketAddr,
 }
 
 /// The body of a request as `T`, or a 400 in the envelope saying what is wrong.
@@ -121,10 +125,11 @@ pub fn router(state: AppState) -> Router {
                 .put(endpoints::update)
                 .delete(endpoints::delete),
         )
-        .route("/endpoints/{id}/compile", post(endpoints::compile))
+        .route("/endpoints/{id}/compile", post(compile::compile))
         .route("/endpoints/{id}/start", post(endpoints::start))
         .route("/endpoints/{id}/stop", post(endpoints::stop))
         .route("/endpoints/{id}/logs", get(endpoints::logs))
+        .route("/endpoints/{id}/try", post(try_it::try_it))
         .route(
             "/endpoints/{id}/services",
             get(services::bindings).post(services::bind),
@@ -174,5 +179,6 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api", api)
         .merge(metrics)
+        .merge(crate::ui::router())
         .with_state(state)
 }

@@ -1,0 +1,118 @@
+// The management API client: the `{ok, data | error}` envelope, the admin token (asked
+// once, kept in sessionStorage for the session), and errors as exceptions whose message is
+// the API's own.
+
+const TOKEN_KEY = 'reg-admin-token';
+
+/** An API failure: `message` is the envelope's error, `status` the HTTP status. */
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+let askToken = null;
+
+/** Registers the function that asks the user for a token (returns a Promise<string|null>). */
+export function onTokenNeeded(fn) {
+  askToken = fn;
+}
+
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY) || '';
+}
+
+export function setToken(t) {
+  if (t) sessionStorage.setItem(TOKEN_KEY, t);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+function headers(extra = {}) {
+  const h = { ...extra };
+  const t = token();
+  if (t) h.Authorization = `Bearer ${t}`;
+  return h;
+}
+
+async function send(method, path, body, opts = {}) {
+  const init = { method, headers: headers(opts.headers) };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers['Content-Type'] = 'application/json';
+  }
+  let res;
+  try {
+    res = await fetch(`/api${path}`, init);
+  } catch (e) {
+    throw new ApiError(0, `the admin API did not answer (${e.message}); is the gateway running?`);
+  }
+  if (res.status === 401 && askToken && !opts.retried) {
+    const t = await askToken(await errorText(res));
+    if (t) {
+      setToken(t);
+      return send(method, path, body, { ...opts, retried: true });
+    }
+  }
+  return res;
+}
+
+async function errorText(res) {
+  try {
+    const j = await res.clone().json();
+    if (j && j.error) return j.error;
+  } catch (_) {
+    /* not JSON */
+  }
+  return `${res.status} ${res.statusText}`;
+}
+
+async function unwrap(res) {
+  let j;
+  try {
+    j = await res.json();
+  } catch (_) {
+    throw new ApiError(res.status, `${res.status} ${res.statusText}: the answer was not JSON`);
+  }
+  if (!res.ok || !j.ok) throw new ApiError(res.status, j.error || `${res.status} ${res.statusText}`);
+  return j.data;
+}
+
+/** Calls the API and returns the envelope's `data`, or throws an ApiError. */
+export async function api(method, path, body) {
+  return unwrap(await send(method, path, body));
+}
+
+export const get = (path) => api('GET', path);
+export const post = (path, body) => api('POST', path, body);
+export const put = (path, body) => api('PUT', path, body);
+export const del = (path) => api('DELETE', path);
+
+/**
+ * Compiles an endpoint, calling `onLine(text)` for each line cargo prints as it prints it.
+ * Resolves to `{ok, data | error, status}` (the same as the plain call's envelope).
+ */
+export async function compileStreaming(id, onLine) {
+  const res = await send('POST', `/endpoints/${encodeURIComponent(id)}/compile?stream=true`);
+  if (!res.ok) return { ok: false, status: res.status, error: await errorText(res) };
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buf = '';
+  let last = null;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += decoder.decode(value, { stream: true });
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (!line.trim()) continue;
+      const msg = JSON.parse(line);
+      if (msg.done) last = msg;
+      else onLine(msg.line);
+    }
+  }
+  return last || { ok: false, status: 0, error: 'the build stream ended without a result' };
+}

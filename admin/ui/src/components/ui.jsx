@@ -1,0 +1,85 @@
+// Small shared pieces: status badges, messages, form fields, a busy button.
+import { useState } from 'preact/hooks';
+
+const LABELS = {
+  created: 'Created',
+  compiled: 'Compiled',
+  running: 'Running',
+  draining: 'Draining',
+  stopped: 'Stopped',
+  error: 'Error',
+};
+
+/** An endpoint status badge; `draining` overrides while an old version drains. */
+export function StatusBadge({ status, draining }) {
+  const s = draining ? 'draining' : status;
+  const title = s === 'running' ? 'Loaded and serving' : LABELS[s] || s;
+  return (
+    <span class={`badge badge-${s}`} data-status={s} title={title}>
+      {LABELS[s] || s}
+    </span>
+  );
+}
+
+/** A message box: kind is error, ok or info. Errors are announced to screen readers. */
+export function Notice({ kind = 'info', children, onClose }) {
+  if (!children) return null;
+  return (
+    <div class={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      <div class="notice-text">{children}</div>
+      {onClose && (
+        <button class="link" type="button" aria-label="Dismiss" onClick={onClose}>
+          ×
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A labelled form field. */
+export function Field({ label, hint, children }) {
+  return (
+    <label class="field">
+      <span class="field-label">{label}</span>
+      {children}
+      {hint && <span class="field-hint">{hint}</span>}
+    </label>
+  );
+}
+
+/**
+ * A button running an async action: disabled while it runs, and its error (the API's own
+ * message) handed to `onError` rather than lost.
+ */
+export function ActionButton({ action, onError, children, class: cls = '', ...rest }) {
+  const [busy, setBusy] = useState(false);
+  const click = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await action();
+    } catch (err) {
+      if (onError) onError(err.message || String(err));
+      else throw err;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button
+      type="button"
+      {...rest}
+      class={`${cls} ${busy ? 'busy' : ''}`}
+      disabled={busy || rest.disabled}
+      onClick={click}
+    >
+      {children}
+    </button>
+  );
+}
+
+/** Formats a number of milliseconds. */
+export function ms(v) {
+  if (v === undefined || v === null || Number.isNaN(v)) return '–';
+  return v < 10 ? `${v.toFixed(2)} ms` : `${Math.round(v)} ms`;
+}

@@ -1,0 +1,112 @@
+// Domains: the hosts endpoints are routed on. Create, rename, enable/disable, delete.
+import { useEffect, useState } from 'preact/hooks';
+import { del, get, post, put } from '../api.js';
+import { ActionButton, Field, Notice } from '../components/ui.jsx';
+
+export function DomainsPage() {
+  const [domains, setDomains] = useState(null);
+  const [form, setForm] = useState({ name: '', host: '', description: '' });
+  const [error, setError] = useState('');
+  const load = async () => {
+    try {
+      setDomains(await get('/domains'));
+    } catch (e) {
+      setError(e.message);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, []);
+  const create = async () => {
+    setError('');
+    await post('/domains', {
+      name: form.name.trim(),
+      host: form.host.trim(),
+      description: form.description.trim() || null,
+    });
+    setForm({ name: '', host: '', description: '' });
+    await load();
+  };
+  const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
+  return (
+    <section>
+      <div class="page-head">
+        <h1>Domains</h1>
+      </div>
+      <Notice kind="error" onClose={() => setError('')}>
+        {error}
+      </Notice>
+      <form class="card inline-form" aria-label="New domain" onSubmit={(e) => e.preventDefault()}>
+        <Field label="Name">
+          <input name="name" value={form.name} onInput={set('name')} placeholder="Public API" />
+        </Field>
+        <Field label="Host">
+          <input name="host" value={form.host} onInput={set('host')} placeholder="api.example.com" />
+        </Field>
+        <Field label="Description">
+          <input name="description" value={form.description} onInput={set('description')} />
+        </Field>
+        <ActionButton class="primary" onError={setError} action={create}>
+          Add domain
+        </ActionButton>
+      </form>
+      {domains && domains.length === 0 && <p class="empty">No domains yet; endpoints on * answer every host.</p>}
+      {domains && domains.length > 0 && (
+        <div class="table-wrap">
+          <table class="list" aria-label="Domains">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Host</th>
+                <th class="hide-narrow">Description</th>
+                <th>Enabled</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {domains.map((d) => (
+                <tr data-domain={d.host}>
+                  <td>{d.name}</td>
+                  <td>
+                    <a href={`#/endpoints?domain=${encodeURIComponent(d.host)}`}>
+                      <code>{d.host}</code>
+                    </a>
+                  </td>
+                  <td class="hide-narrow">{d.description}</td>
+                  <td>
+                    <ActionButton
+                      class="small"
+                      onError={setError}
+                      action={async () => {
+                        await put(`/domains/${d.id}`, { enabled: !d.enabled });
+                        await load();
+                      }}
+                    >
+                      {d.enabled ? 'Enabled' : 'Disabled'}
+                    </ActionButton>
+                  </td>
+                  <td>
+                    <a class="small" href={`#/collections?domain=${d.id}`}>
+                      Collections
+                    </a>{' '}
+                    <ActionButton
+                      class="small danger"
+                      onError={setError}
+                      action={async () => {
+                        if (!confirm(`Delete domain ${d.name}?`)) return;
+                        await del(`/domains/${d.id}`);
+                        await load();
+                      }}
+                    >
+                      Delete
+                    </ActionButton>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

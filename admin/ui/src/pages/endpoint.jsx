@@ -1,0 +1,315 @@
+// One endpoint: details, code editor, compile (live output, errors linked to their lines),
+// deploy/stop, and the Output / Try it / Logs / Figures / Services panels.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { compileStreaming, del, get, post, put } from '../api.js';
+import { CodeEditor, goToLine } from '../components/editor.jsx';
+import { ActionButton, Field, Notice, StatusBadge } from '../components/ui.jsx';
+import { parseDiagnostics } from '../diagnostics.js';
+import { HELLO, METHODS } from '../template.js';
+import { OutputPanel } from './endpoint/output.jsx';
+import { TryPanel } from './endpoint/try.jsx';
+import { LogsPanel } from './endpoint/logs.jsx';
+import { FiguresPanel } from './endpoint/figures.jsx';
+import { BindingsPanel } from './endpoint/bindings.jsx';
+
+const BLANK = {
+  name: '',
+  path: '/hello',
+  method: 'GET',
+  domain: '*',
+  collection_id: '',
+  description: '',
+  code: HELLO,
+  dependencies: '{}',
+};
+
+function toForm(e) {
+  return {
+    name: e.name,
+    path: e.path,
+    method: e.method,
+    domain: e.domain,
+    collection_id: e.collection_id || '',
+    description: e.description || '',
+    code: e.code,
+    dependencies: JSON.stringify(e.dependencies || {}, null, 2),
+  };
+}
+
+function toBody(f) {
+  let deps;
+  try {
+    deps = JSON.parse(f.dependencies || '{}');
+  } catch (e) {
+    throw new Error(`Dependencies must be JSON, e.g. {"regex": "1"}: ${e.message}`);
+  }
+  return {
+    name: f.name.trim(),
+    path: f.path.trim(),
+    method: f.method,
+    domain: f.domain.trim() || '*',
+    collection_id: f.collection_id || null,
+    description: f.description.trim() || null,
+    code: f.code,
+    dependencies: deps,
+  };
+}
+
+export function EndpointPage({ id }) {
+  const [endpoint, setEndpoint] = useState(null);
+  const [form, setForm] = useState(id ? null : BLANK);
+  const [saved, setSaved] = useState(id ? null : BLANK);
+  const [collections, setCollections] = useState([]);
+  const [domains, setDomains] = useState([]);
+  const [draining, setDraining] = useState(false);
+  const [error, setError] = useState('');
+  const [info, setInfo] = useState('');
+  const [tab, setTab] = useState('output');
+  const [output, setOutput] = useState({ lines: [], state: 'idle', result: null });
+  const [diagnostics, setDiagnostics] = useState([]);
+  const view = useRef(null);
+
+  const load = async () => {
+    try {
+      const [cols, doms] = await Promise.all([get('/collections'), get('/domains')]);
+      setCollections(cols);
+      setDomains(doms);
+      if (id) {
+        const e = await get(`/endpoints/${id}`);
+        setEndpoint(e);
+        setForm((f) => f || toForm(e));
+        setSaved((s) => s || toForm(e));
+        if (e.last_error && e.status === 'error') setDiagnostics(parseDiagnostics(e.last_error));
+      }
+    } catch (e) {
+      setError(e.message);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, [id]);
+
+  // Status and draining refresh while the page is open.
+  useEffect(() => {
+    if (!id) return undefined;
+    const t = setInterval(async () => {
+      try {
+        const [e, st] = await Promise.all([get(`/endpoints/${id}`), get('/stats')]);
+        setEndpoint(e);
+        setDraining((st.draining_endpoints || []).includes(id));
+      } catch (_) {
+        /* shown by the next action */
+      }
+    }, 2000);
+    return () => clearInterval(t);
+  }, [id]);
+
+  if (!form) {
+    return (
+      <section>
+        <Notice kind="error">{error}</Notice>
+        {!error && <p class="muted">Loading…</p>}
+      </section>
+    );
+  }
+
+  const set = (key) => (e) => setForm({ ...form, [key]: e.target.value });
+  const dirty = JSON.stringify(form) !== JSON.stringify(saved);
+
+  const save = async () => {
+    setError('');
+    const body = toBody(form);
+    if (!body.name) throw new Error('Name is required.');
+    if (!id) {
+      const e = await post('/endpoints', body);
+      setSaved(form);
+      location.hash = `#/endpoints/${e.id}`;
+      return e;
+    }
+    const e = await put(`/endpoints/${id}`, body);
+    setEndpoint(e);
+    setSaved(form);
+    return e;
+  };
+
+  const compile = async () => {
+    if (dirty) await save();
+    setTab('output');
+    setInfo('');
+    setDiagnostics([]);
+    const lines = [];
+    setOutput({ lines, state: 'building', result: null });
+    const result = await compileStreaming(id, (line) => {
+      lines.push(line);
+      setOutput({ lines: [...lines], state: 'building', result: null });
+    });
+    setOutput({ lines: [...lines], state: result.ok ? 'ok' : 'failed', result });
+    if (result.ok) {
+      setInfo(`Compiled in ${(result.data.duration_ms / 1000).toFixed(1)} s.`);
+    } else {
+      const d = parseDiagnostics(result.error);
+      setDiagnostics(d);
+      setError(
+        d.length
+          ? `Compile failed: ${d.length} error${d.length > 1 ? 's' : ''}, first at line ${d[0].line}. ${
+              endpoint && endpoint.status === 'running' ? 'The previous version keeps serving.' : ''
+            }`
+          : `Compile failed: ${result.error}`,
+      );
+    }
+    setEndpoint(await get(`/endpoints/${id}`));
+  };
+
+  const deploy = async () => {
+    setError('');
+    const r = await post(`/endpoints/${id}/start`);
+    setInfo(
+      r.swapped && r.draining
+        ? `Deployed: hot-swapped, ${r.old_requests_pending} request(s) draining on the old version.`
+        : 'Deployed: serving on the gateway port.',
+    );
+    setEndpoint(await get(`/endpoints/${id}`));
+  };
+
+  const stop = async () => {
+    setError('');
+    await post(`/endpoints/${id}/stop`);
+    setInfo('Stopped (requests in flight drain).');
+    setEndpoint(await get(`/endpoints/${id}`));
+  };
+
+  const remove = async () => {
+    if (!confirm(`Delete endpoint ${form.name}? It stops serving.`)) return;
+    await del(`/endpoints/${id}`);
+    location.hash = '#/endpoints';
+  };
+
+  const domainHosts = [...new Set(['*', ...domains.map((d) => d.host)])];
+  const status = endpoint ? endpoint.status : 'new';
+
+  return (
+    <section class="endpoint">
+      <div class="page-head">
+        <h1>
+          <a href="#/endpoints" class="crumb">
+            Endpoints
+          </a>{' '}
+          / {id ? form.name || 'Endpoint' : 'New endpoint'}
+        </h1>
+        {endpoint && <StatusBadge status={status} draining={draining} />}
+        {endpoint && <span class="muted">version {endpoint.version}</span>}
+        <div class="actions">
+          <ActionButton onError={setError} action={save} disabled={id && !dirty}>
+            {id ? 'Save' : 'Create'}
+          </ActionButton>
+          {id && (
+            <>
+              <ActionButton class="primary" onError={setError} action={compile}>
+                Compile
+              </ActionButton>
+              <ActionButton onError={setError} action={deploy}>
+                Deploy
+              </ActionButton>
+              <ActionButton onError={setError} action={stop} disabled={status !== 'running'}>
+                Stop
+              </ActionButton>
+              <ActionButton class="danger" onError={setError} action={remove}>
+                Delete
+              </ActionButton>
+            </>
+          )}
+        </div>
+      </div>
+      <Notice kind="error" onClose={() => setError('')}>
+        {error}
+      </Notice>
+      <Notice kind="ok" onClose={() => setInfo('')}>
+        {info}
+      </Notice>
+      <div class="endpoint-grid">
+        <div class="code-col">
+          <CodeEditor
+            value={form.code}
+            onChange={(code) => setForm((f) => ({ ...f, code }))}
+            diagnostics={diagnostics}
+            viewRef={view}
+          />
+          {id ? (
+            <div class="panel">
+              <div class="tabs" role="tablist">
+                {[
+                  ['output', 'Output'],
+                  ['try', 'Try it'],
+                  ['logs', 'Logs'],
+                  ['figures', 'Figures'],
+                  ['services', 'Services'],
+                ].map(([k, label]) => (
+                  <button
+                    type="button"
+                    role="tab"
+                    aria-selected={tab === k}
+                    class={tab === k ? 'active' : ''}
+                    onClick={() => setTab(k)}
+                  >
+                    {label}
+                  </button>
+                ))}
+              </div>
+              {tab === 'output' && (
+                <OutputPanel output={output} onLine={(l, c) => goToLine(view.current, l, c)} endpoint={endpoint} />
+              )}
+              {tab === 'try' && endpoint && <TryPanel endpoint={endpoint} />}
+              {tab === 'logs' && <LogsPanel id={id} />}
+              {tab === 'figures' && <FiguresPanel id={id} />}
+              {tab === 'services' && <BindingsPanel id={id} />}
+            </div>
+          ) : (
+            <p class="muted">Create the endpoint to compile and deploy it.</p>
+          )}
+        </div>
+        <form class="details" onSubmit={(e) => e.preventDefault()} aria-label="Endpoint details">
+          <Field label="Name">
+            <input name="name" required value={form.name} onInput={set('name')} placeholder="hello" />
+          </Field>
+          <div class="row2">
+            <Field label="Method">
+              <select name="method" value={form.method} onChange={set('method')}>
+                {METHODS.map((m) => (
+                  <option>{m}</option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Path" hint="Parameters as {id}">
+              <input name="path" value={form.path} onInput={set('path')} />
+            </Field>
+          </div>
+          <Field label="Domain" hint="A host, or * for every host">
+            <input name="domain" list="domain-hosts" value={form.domain} onInput={set('domain')} />
+            <datalist id="domain-hosts">
+              {domainHosts.map((h) => (
+                <option value={h} />
+              ))}
+            </datalist>
+          </Field>
+          <Field label="Collection">
+            <select name="collection_id" value={form.collection_id} onChange={set('collection_id')}>
+              <option value="">None</option>
+              {collections.map((c) => (
+                <option value={c.id}>
+                  {c.name}
+                  {c.base_path ? ` (${c.base_path})` : ''}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Description">
+            <textarea name="description" rows="2" value={form.description} onInput={set('description')} />
+          </Field>
+          <Field label="Dependencies" hint='Extra crates, JSON: {"regex": "1.10"}'>
+            <textarea name="dependencies" rows="3" class="mono" value={form.dependencies} onInput={set('dependencies')} />
+          </Field>
+        </form>
+      </div>
+    </section>
+  );
+}
