@@ -11,6 +11,10 @@ step() { printf '\n==> %s\n' "$*"; }
 need_apt=()
 command -v valgrind >/dev/null 2>&1 || need_apt+=(valgrind)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
+# The admin UI's browser tests: Node.js runs playwright-core, which drives Debian's Chromium.
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   step "installing ${need_apt[*]} (Debian packages)"
   if [ "$(id -u)" -ne 0 ]; then
@@ -46,6 +50,9 @@ set -a
 . "$svc_env"
 set +a
 echo "using $svc_env"
+
+step "admin UI bundle (scripts/ui-build.sh --check: npm ci, then admin/ui/dist must match its sources)"
+bash scripts/ui-build.sh --check
 
 step "cargo test (unit, seed samples, handler ABI with real .so files, valgrind)"
 cargo test --workspace --no-fail-fast

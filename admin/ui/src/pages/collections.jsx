@@ -1,7 +1,81 @@
-// Collections: groups of endpoints under a domain, with an optional base path.
+// Collections: groups of endpoints under a domain, with an optional base path. Create,
+// edit, delete.
 import { useEffect, useState } from 'preact/hooks';
-import { del, get, post } from '../api.js';
+import { del, get, post, put } from '../api.js';
 import { ActionButton, Field, Notice } from '../components/ui.jsx';
+
+function CollectionRow({ c, domainName, onError, reload }) {
+  const [edit, setEdit] = useState(null);
+  if (edit) {
+    const set = (k) => (e) => setEdit({ ...edit, [k]: e.target.value });
+    return (
+      <tr data-collection={c.name} class="editing">
+        <td>
+          <input aria-label="Collection name" value={edit.name} onInput={set('name')} />
+        </td>
+        <td>{domainName}</td>
+        <td>
+          <input aria-label="Collection base path" value={edit.base_path} onInput={set('base_path')} />
+        </td>
+        <td class="hide-narrow">
+          <input aria-label="Collection description" value={edit.description} onInput={set('description')} />
+        </td>
+        <td>
+          <ActionButton
+            class="small primary"
+            onError={onError}
+            action={async () => {
+              await put(`/collections/${c.id}`, {
+                name: edit.name.trim(),
+                base_path: edit.base_path.trim() || null,
+                description: edit.description.trim() || null,
+              });
+              setEdit(null);
+              await reload();
+            }}
+          >
+            Save
+          </ActionButton>{' '}
+          <button type="button" class="small" onClick={() => setEdit(null)}>
+            Cancel
+          </button>
+        </td>
+      </tr>
+    );
+  }
+  return (
+    <tr data-collection={c.name}>
+      <td>
+        <a href={`#/endpoints?collection=${c.id}`}>{c.name}</a>
+      </td>
+      <td>{domainName}</td>
+      <td>
+        <code>{c.base_path || ''}</code>
+      </td>
+      <td class="hide-narrow">{c.description}</td>
+      <td class="row-actions">
+        <button
+          type="button"
+          class="small"
+          onClick={() => setEdit({ name: c.name, base_path: c.base_path || '', description: c.description || '' })}
+        >
+          Edit
+        </button>{' '}
+        <ActionButton
+          class="small danger"
+          onError={onError}
+          action={async () => {
+            if (!confirm(`Delete collection ${c.name}?`)) return;
+            await del(`/collections/${c.id}`);
+            await reload();
+          }}
+        >
+          Delete
+        </ActionButton>
+      </td>
+    </tr>
+  );
+}
 
 export function CollectionsPage() {
   const [collections, setCollections] = useState(null);
@@ -79,29 +153,13 @@ export function CollectionsPage() {
             </thead>
             <tbody>
               {collections.map((c) => (
-                <tr data-collection={c.name}>
-                  <td>
-                    <a href={`#/endpoints?collection=${c.id}`}>{c.name}</a>
-                  </td>
-                  <td>{domainName[c.domain_id] || c.domain_id}</td>
-                  <td>
-                    <code>{c.base_path || ''}</code>
-                  </td>
-                  <td class="hide-narrow">{c.description}</td>
-                  <td>
-                    <ActionButton
-                      class="small danger"
-                      onError={setError}
-                      action={async () => {
-                        if (!confirm(`Delete collection ${c.name} and its endpoints?`)) return;
-                        await del(`/collections/${c.id}`);
-                        await load();
-                      }}
-                    >
-                      Delete
-                    </ActionButton>
-                  </td>
-                </tr>
+                <CollectionRow
+                  key={c.id}
+                  c={c}
+                  domainName={domainName[c.domain_id] || c.domain_id}
+                  onError={setError}
+                  reload={load}
+                />
               ))}
             </tbody>
           </table>

@@ -1,7 +1,92 @@
-// Domains: the hosts endpoints are routed on. Create, rename, enable/disable, delete.
+// Domains: the hosts endpoints are routed on. Create, edit, enable/disable, delete.
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, post, put } from '../api.js';
 import { ActionButton, Field, Notice } from '../components/ui.jsx';
+
+function DomainRow({ d, onError, reload }) {
+  const [edit, setEdit] = useState(null);
+  if (edit) {
+    const set = (k) => (e) => setEdit({ ...edit, [k]: e.target.value });
+    return (
+      <tr data-domain={d.host} class="editing">
+        <td>
+          <input aria-label="Domain name" value={edit.name} onInput={set('name')} />
+        </td>
+        <td>
+          <input aria-label="Domain host" value={edit.host} onInput={set('host')} />
+        </td>
+        <td class="hide-narrow">
+          <input aria-label="Domain description" value={edit.description} onInput={set('description')} />
+        </td>
+        <td />
+        <td>
+          <ActionButton
+            class="small primary"
+            onError={onError}
+            action={async () => {
+              await put(`/domains/${d.id}`, {
+                name: edit.name.trim(),
+                host: edit.host.trim(),
+                description: edit.description.trim() || null,
+              });
+              setEdit(null);
+              await reload();
+            }}
+          >
+            Save
+          </ActionButton>{' '}
+          <button type="button" class="small" onClick={() => setEdit(null)}>
+            Cancel
+          </button>
+        </td>
+      </tr>
+    );
+  }
+  return (
+    <tr data-domain={d.host}>
+      <td>{d.name}</td>
+      <td>
+        <a href={`#/endpoints?domain=${encodeURIComponent(d.host)}`}>
+          <code>{d.host}</code>
+        </a>
+      </td>
+      <td class="hide-narrow">{d.description}</td>
+      <td>
+        <ActionButton
+          class="small"
+          onError={onError}
+          title={d.enabled ? 'Click to disable' : 'Click to enable'}
+          action={async () => {
+            await put(`/domains/${d.id}`, { enabled: !d.enabled });
+            await reload();
+          }}
+        >
+          {d.enabled ? 'Enabled' : 'Disabled'}
+        </ActionButton>
+      </td>
+      <td class="row-actions">
+        <button
+          type="button"
+          class="small"
+          onClick={() => setEdit({ name: d.name, host: d.host, description: d.description || '' })}
+        >
+          Edit
+        </button>{' '}
+        <ActionButton
+          class="small danger"
+          onError={onError}
+          action={async () => {
+            if (!confirm(`Delete domain ${d.name}?`)) return;
+            await del(`/domains/${d.id}`);
+            await reload();
+          }}
+        >
+          Delete
+        </ActionButton>
+      </td>
+    </tr>
+  );
+}
 
 export function DomainsPage() {
   const [domains, setDomains] = useState(null);
@@ -65,43 +150,7 @@ export function DomainsPage() {
             </thead>
             <tbody>
               {domains.map((d) => (
-                <tr data-domain={d.host}>
-                  <td>{d.name}</td>
-                  <td>
-                    <a href={`#/endpoints?domain=${encodeURIComponent(d.host)}`}>
-                      <code>{d.host}</code>
-                    </a>
-                  </td>
-                  <td class="hide-narrow">{d.description}</td>
-                  <td>
-                    <ActionButton
-                      class="small"
-                      onError={setError}
-                      action={async () => {
-                        await put(`/domains/${d.id}`, { enabled: !d.enabled });
-                        await load();
-                      }}
-                    >
-                      {d.enabled ? 'Enabled' : 'Disabled'}
-                    </ActionButton>
-                  </td>
-                  <td>
-                    <a class="small" href={`#/collections?domain=${d.id}`}>
-                      Collections
-                    </a>{' '}
-                    <ActionButton
-                      class="small danger"
-                      onError={setError}
-                      action={async () => {
-                        if (!confirm(`Delete domain ${d.name}?`)) return;
-                        await del(`/domains/${d.id}`);
-                        await load();
-                      }}
-                    >
-                      Delete
-                    </ActionButton>
-                  </td>
-                </tr>
+                <DomainRow key={d.id} d={d} onError={setError} reload={load} />
               ))}
             </tbody>
           </table>

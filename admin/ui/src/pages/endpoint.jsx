@@ -68,6 +68,30 @@ export function EndpointPage({ id }) {
   const [output, setOutput] = useState({ lines: [], state: 'idle', result: null });
   const [diagnostics, setDiagnostics] = useState([]);
   const view = useRef(null);
+  const saveRef = useRef(null);
+  const dirtyRef = useRef(false);
+
+  // Ctrl+S / Cmd+S saves; leaving the page with unsaved code asks first.
+  useEffect(() => {
+    const key = (e) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 's') {
+        e.preventDefault();
+        if (saveRef.current) saveRef.current();
+      }
+    };
+    const leave = (e) => {
+      if (dirtyRef.current) {
+        e.preventDefault();
+        e.returnValue = '';
+      }
+    };
+    addEventListener('keydown', key);
+    addEventListener('beforeunload', leave);
+    return () => {
+      removeEventListener('keydown', key);
+      removeEventListener('beforeunload', leave);
+    };
+  }, []);
 
   const load = async () => {
     try {
@@ -115,6 +139,7 @@ export function EndpointPage({ id }) {
 
   const set = (key) => (e) => setForm({ ...form, [key]: e.target.value });
   const dirty = JSON.stringify(form) !== JSON.stringify(saved);
+  dirtyRef.current = dirty;
 
   const save = async () => {
     setError('');
@@ -131,6 +156,12 @@ export function EndpointPage({ id }) {
     setSaved(form);
     return e;
   };
+
+  saveRef.current = () =>
+    save().then(
+      () => setInfo('Saved.'),
+      (e) => setError(e.message),
+    );
 
   const compile = async () => {
     if (dirty) await save();
@@ -163,10 +194,13 @@ export function EndpointPage({ id }) {
   const deploy = async () => {
     setError('');
     const r = await post(`/endpoints/${id}/start`);
+    const pending = r.old_requests_pending;
     setInfo(
-      r.swapped && r.draining
-        ? `Deployed: hot-swapped, ${r.old_requests_pending} request(s) draining on the old version.`
-        : 'Deployed: serving on the gateway port.',
+      !r.draining
+        ? 'Deployed: serving on the gateway port.'
+        : pending > 0
+          ? `Deployed: hot-swapped; ${pending} request${pending > 1 ? 's' : ''} in flight finish on the old version.`
+          : 'Deployed: hot-swapped; no request was in flight.',
     );
     setEndpoint(await get(`/endpoints/${id}`));
   };
@@ -198,6 +232,7 @@ export function EndpointPage({ id }) {
         </h1>
         {endpoint && <StatusBadge status={status} draining={draining} />}
         {endpoint && <span class="muted">version {endpoint.version}</span>}
+        {id && dirty && <span class="unsaved">Unsaved changes</span>}
         <div class="actions">
           <ActionButton onError={setError} action={save} disabled={id && !dirty}>
             {id ? 'Save' : 'Create'}

@@ -1,0 +1,261 @@
+//! The admin UI at `/admin/`: served from the binary, and driven in a real browser.
+//!
+//! The browser test runs `admin/ui/tests/browser.mjs` (playwright-core driving Debian's
+//! Chromium) against a real gateway started here with an admin token: the Quick Start
+//! (create, compile with live output, deploy, 200 on the gateway port), a compile error
+//! shown with its line, a SQLite service created and bound, domains and collections, an
+//! OpenAPI import, the list's badges and filters, a narrow window. Screenshots of each main
+//! screen go to `target/ui-artifacts/` in the repository.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rust_edge_gateway_tests::http::Conn;
+use support::Gateway;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+#[test]
+fn admin_page_and_assets_are_served_from_the_binary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The page needs no token; the API it calls does.
+    let gw = Gateway::start(dir.path(), &["--admin-token", "s3cret"]);
+    let get = |path: &str| {
+        let mut conn = Conn::open(gw.admin);
+        conn.send(
+            format!("GET {path} HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n").as_bytes(),
+        );
+        conn.reply().expect("a reply")
+    };
+
+    let r = get("/admin");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/admin/"));
+
+    let r = get("/admin/");
+    assert_eq!(r.status, 200);
+    assert!(r
+        .header("content-type")
+        .unwrap_or("")
+        .starts_with("text/html"));
+    let html = String::from_utf8_lossy(&r.body).to_string();
+    assert!(html.contains(r#"<div id="app">"#), "{html}");
+    assert!(html.contains("/admin/app.js"), "{html}");
+
+    let r = get("/admin/app.js");
+    assert_eq!(r.status, 200);
+    assert!(
+        r.header("content-type")
+            .unwrap_or("")
+            .contains("javascript"),
+        "{:?}",
+        r.header("content-type")
+    );
+    let js = String::from_utf8_lossy(&r.body);
+    assert!(
+        js.contains("Hello from Rust Edge Gateway!"),
+        "bundle lacks the hello template"
+    );
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+
+    let r = get("/admin/index.css");
+    assert_eq!(r.status, 200);
+    assert!(r
+        .header("content-type")
+        .unwrap_or("")
+        .starts_with("text/css"));
+
+    // The API behind it still wants the token.
+    let r = get("/api/health");
+    assert_eq!(r.status, 401);
+}
+
+/// A bundle with one operation and its handler, for the upload step.
+fn ping_bundle() -> Vec<u8> {
+    use std::io::Write;
+    let spec = "openapi: 3.0.3\ninfo:\n  title: Ping\n  version: '1'\npaths:\n  /bundle/ping:\n    get:\n      operationId: ping\n";
+    let handler = "use rust_edge_gateway_sdk::prelude::*;\n\n#[handler]\npub async fn handle(_ctx: &Context, _req: Request) -> Response {\n    Response::ok(json!({ \"pong\": true }))\n}\n";
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, body) in [("openapi.yaml", spec), ("handlers/ping.rs", handler)] {
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("zip entry");
+        w.write_all(body.as_bytes()).expect("zip write");
+    }
+    w.finish().expect("zip finish").into_inner()
+}
+
+#[test]
+fn admin_ui_in_headless_chromium() {
+    let root = repo();
+    let ui = root.join("admin/ui");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "Chromium not found at {chromium}: install it with `apt-get install chromium` \
+         (bash scripts/test.sh does), or set CHROMIUM"
+    );
+    assert!(
+        ui.join("node_modules/playwright-core").is_dir(),
+        "playwright-core is not installed: run `npm ci` in admin/ui (bash scripts/test.sh does)"
+    );
+    let artifacts = root.join("target/ui-artifacts");
+    let _ = std::fs::remove_dir_all(&artifacts);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bundle = dir.path().join("ping-bundle.zip");
+    std::fs::write(&bundle, ping_bundle()).expect("write the bundle");
+    let token = "ui-test-token";
+    let gw = Gateway::start(dir.path(), &["--admin-token", token]);
+    let out = Command::new("node")
+        .arg("tests/browser.mjs")
+        .current_dir(&ui)
+        .env("ADMIN_URL", format!("http://{}", gw.admin))
+        .env("GATEWAY_URL", format!("http://{}", gw.gateway))
+        .env("ADMIN_TOKEN", token)
+        .env("ARTIFACTS", &artifacts)
+        .env(
+            "OPENAPI_FILE",
+            root.join("tests/data/petstore3-openapi.yaml"),
+        )
+        .env("BUNDLE_FILE", &bundle)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("run node (install Node.js: apt-get install nodejs npm)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "browser test failed ({}):\n{stdout}\n{stderr}\nscreenshots: {}",
+        out.status,
+        artifacts.display()
+    );
+    assert!(stdout.contains("all browser steps passed"), "{stdout}");
+
+    // What the browser did, checked from here: the last version it deployed answers, and so
+    // does the bundle's endpoint.
+    let r = gw.get("/hello");
+    assert_eq!(r.status, 200);
+    let v: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
+    assert_eq!(v["message"], "v2");
+    assert_eq!(gw.get("/bundle/ping").status, 200);
+    for shot in [
+        "01-token-prompt",
+        "03-endpoint-running",
+        "05-compile-error",
+        "05b-logs",
+        "05c-draining",
+        "06-services",
+        "09b-bundle-report",
+        "09-import-report",
+        "10-endpoints",
+        "12-narrow-endpoint",
+    ] {
+        let p = artifacts.join(format!("{shot}.png"));
+        let len = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+        assert!(len > 10_000, "screenshot {} missing or empty", p.display());
+    }
+}
+
+/// `POST url` with no body through ureq (which reads chunked answers); status and body.
+fn post_raw(url: &str) -> (u16, String, String) {
+    let (status, resp) = match ureq::post(url).call() {
+        Ok(r) => (r.status(), r),
+        Err(ureq::Error::Status(code, r)) => (code, r),
+        Err(e) => panic!("POST {url}: {e}"),
+    };
+    let ctype = resp.content_type().to_string();
+    (status, ctype, resp.into_string().expect("body"))
+}
+
+#[test]
+fn compile_streams_cargo_output_and_try_it_reaches_the_gateway() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gw = Gateway::start(dir.path(), &[]);
+    let id = gw.create("streamed", "GET", "/streamed", None);
+    let url = format!("http://{}/api/endpoints/{id}/compile?stream=true", gw.admin);
+
+    // A good build: lines as cargo prints them, then the outcome.
+    let (status, ctype, body) = post_raw(&url);
+    assert_eq!(status, 200);
+    assert_eq!(ctype, "application/x-ndjson");
+    let msgs: Vec<serde_json::Value> = body
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let (last, lines) = msgs.split_last().expect("at least the outcome");
+    assert_eq!(last["done"], true, "{body}");
+    assert_eq!(last["ok"], true, "{body}");
+    assert_eq!(last["data"]["status"], "compiled");
+    assert!(lines.iter().all(|m| m["line"].is_string()), "{body}");
+    assert!(
+        lines.iter().any(|m| {
+            let l = m["line"].as_str().unwrap_or("");
+            l.contains("Compiling") || l.contains("Finished")
+        }),
+        "no cargo progress in {body}"
+    );
+
+    // Deployed, the try-it call reaches it on the gateway port with our path and headers.
+    let (s, v) = gw.api("POST", &format!("/endpoints/{id}/start"), None);
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = gw.api(
+        "POST",
+        &format!("/endpoints/{id}/try"),
+        Some(serde_json::json!({"path": "/streamed?q=1", "headers": {"X-Try": "yes"}})),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"]["status"], 200, "{v}");
+    let answer: serde_json::Value =
+        serde_json::from_str(v["data"]["body"].as_str().expect("body")).expect("json body");
+    assert_eq!(answer["path"], "/streamed");
+    assert!(v["data"]["duration_ms"].as_f64().expect("duration") > 0.0);
+    let (s, v) = gw.api(
+        "POST",
+        &format!("/endpoints/{id}/try"),
+        Some(serde_json::json!({"headers": {"bad header": "x"}})),
+    );
+    assert_eq!(s, 400, "{v}");
+    assert!(v["error"]
+        .as_str()
+        .unwrap_or("")
+        .contains("invalid header name"));
+
+    // A broken build: the outcome carries the status and rustc's diagnostics with the line.
+    let (s, v) = gw.api(
+        "PUT",
+        &format!("/endpoints/{id}"),
+        Some(serde_json::json!({"code": "use rust_edge_gateway_sdk::prelude::*;\n\n#[handler]\npub async fn handle(_c: &Context, _r: Request) -> Response {\n    let x: u32 = \"no\";\n    Response::ok(json!({ \"x\": x }))\n}\n"})),
+    );
+    assert_eq!(s, 200, "{v}");
+    let (status, _, body) = post_raw(&url);
+    assert_eq!(status, 200);
+    let last: serde_json::Value =
+        serde_json::from_str(body.lines().last().expect("outcome")).expect("json");
+    assert_eq!(last["ok"], false, "{body}");
+    assert_eq!(last["status"], 422);
+    assert!(
+        last["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("src/lib.rs:5:"),
+        "{last}"
+    );
+    // The previous version still serves.
+    assert_eq!(gw.get("/streamed").status, 200);
+
+    // An unknown endpoint is the ordinary 404 envelope, not a stream.
+    let (status, ctype, body) = post_raw(&format!(
+        "http://{}/api/endpoints/nope/compile?stream=true",
+        gw.admin
+    ));
+    assert_eq!(status, 404, "{body}");
+    assert!(ctype.contains("json"), "{ctype}");
+}
