@@ -135,6 +135,40 @@ impl SqlBackend {
         })
     }
 
+    /// Why a connection cannot be had, when it cannot. The pool's own error after its
+    /// acquire timeout is only "pool timed out" (it retries and keeps the cause); when the
+    /// pool has no connection within a second, one direct connection with the pool's options
+    /// tells what is wrong (refused, bad password, unknown database, TLS). `None` when a
+    /// connection can be had.
+    async fn connect_failure(&self) -> Option<String> {
+        let acquire = async {
+            match &self.pool {
+                Pool::Postgres(p) => p.acquire().await.map(drop),
+                Pool::Mysql(p) => p.acquire().await.map(drop),
+                Pool::Sqlite(p) => p.acquire().await.map(drop),
+            }
+        };
+        match tokio::time::timeout(Duration::from_secs(1), acquire).await {
+            Ok(Ok(())) => return None,
+            Ok(Err(e)) if !matches!(e, sqlx::Error::PoolTimedOut) => return Some(e.to_string()),
+            _ => {}
+        }
+        use sqlx::ConnectOptions;
+        let direct = async {
+            match &self.pool {
+                Pool::Postgres(p) => p.connect_options().connect().await.map(drop),
+                Pool::Mysql(p) => p.connect_options().connect().await.map(drop),
+                Pool::Sqlite(p) => p.connect_options().connect().await.map(drop),
+            }
+        };
+        match tokio::time::timeout(Duration::from_secs(5), direct).await {
+            Ok(Err(e)) => Some(e.to_string()),
+            // Connecting works: the pool is only slow; the query decides.
+            Ok(Ok(())) => None,
+            Err(_) => Some("no answer to a connection attempt within 5 s".into()),
+        }
+    }
+
     async fn query(&self, sql: String, params: Vec<SqlValue>, rows: bool) -> ServiceResult {
         let invalid = |m: String| fault(FaultKind::Invalid, m);
         match &self.pool {
@@ -226,6 +260,9 @@ impl Backend for SqlBackend {
 
     fn ping(self: Arc<Self>) -> BoxFut<Result<(), String>> {
         Box::pin(async move {
+            if let Some(cause) = self.connect_failure().await {
+                return Err(format!("database unreachable: {cause}"));
+            }
             self.query("SELECT 1".into(), Vec::new(), true)
                 .await
                 .map(drop)
