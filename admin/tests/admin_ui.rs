@@ -27,13 +27,15 @@ fn admin_page_and_assets_are_served_from_the_binary() {
     let dir = tempfile::tempdir().expect("tempdir");
     // The page needs no token; the API it calls does.
     let gw = Gateway::start(dir.path(), &["--admin-token", "s3cret"]);
-    let get = |path: &str| {
+    let get_with = |path: &str, headers: &str| {
         let mut conn = Conn::open(gw.admin);
         conn.send(
-            format!("GET {path} HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n").as_bytes(),
+            format!("GET {path} HTTP/1.1\r\nHost: admin\r\n{headers}Connection: close\r\n\r\n")
+                .as_bytes(),
         );
         conn.reply().expect("a reply")
     };
+    let get = |path: &str| get_with(path, "");
 
     let r = get("/admin");
     assert_eq!(r.status, 303);
@@ -64,6 +66,22 @@ fn admin_page_and_assets_are_served_from_the_binary() {
         "bundle lacks the hello template"
     );
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+
+    // A reload revalidates: the same ETag is a 304 with no body.
+    let etag = r.header("etag").expect("an ETag").to_string();
+    let again = get_with("/admin/app.js", &format!("If-None-Match: {etag}\r\n"));
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    // Browsers that accept gzip get it (the bundle is ~560 kB raw).
+    let zipped = get_with("/admin/app.js", "Accept-Encoding: gzip\r\n");
+    assert_eq!(zipped.status, 200);
+    assert_eq!(zipped.header("content-encoding"), Some("gzip"));
+    assert!(
+        zipped.body.len() * 2 < r.body.len(),
+        "gzip {} vs raw {}",
+        zipped.body.len(),
+        r.body.len()
+    );
 
     let r = get("/admin/index.css");
     assert_eq!(r.status, 200);

@@ -315,6 +315,35 @@ await step('create a SQLite service, test, activate and bind it', async () => {
   await page.locator('table[aria-label="Bound services"] td:has-text("ui-db")').waitFor();
 });
 
+await step('a dead backend: test shows the error, activate refuses with the reason', async () => {
+  await nav('Services');
+  await page.getByRole('button', { name: 'New service' }).click();
+  const form = page.locator('form[aria-label="New service"]');
+  await form.locator('select[name=service_type]').selectOption('postgres');
+  await form.locator('input[name=name]').fill('dead-pg');
+  await form.locator('input[name=host]').fill('127.0.0.1');
+  await form.locator('input[name=port]').fill('1');
+  await form.locator('input[name=database]').fill('nothing');
+  await form.locator('input[name=timeout_seconds]').fill('3');
+  await form.getByRole('button', { name: 'Create service' }).click();
+  const card = page.locator('article[data-service="dead-pg"]');
+  await card.waitFor();
+  await card.getByRole('button', { name: 'Test connection' }).click();
+  await card.locator('.test-result.bad').waitFor({ timeout: 20_000 });
+  assert.match(await card.locator('.test-result').innerText(), /Not connected: database unreachable: .*Connection refused/i);
+  await card.getByRole('button', { name: 'Activate' }).click();
+  const err = page.locator('.notice-error');
+  await err.waitFor({ timeout: 20_000 });
+  assert.match(await err.innerText(), /dead-pg.*not activated.*Connection refused/i);
+  assert.equal(await card.locator('[data-active=false]').count(), 1, 'a service that cannot connect shows active');
+  await shot('06b-dead-backend');
+  // Deactivating the working one stops it.
+  const good = page.locator('article[data-service="ui-db"]');
+  await good.getByRole('button', { name: 'Deactivate' }).click();
+  await good.locator('[data-active=false]').waitFor();
+  assert.equal((await api('GET', '/services')).find((x) => x.name === 'ui-db').active, false);
+});
+
 await step('domains and collections', async () => {
   await nav('Domains');
   const form = page.locator('form[aria-label="New domain"]');
@@ -403,6 +432,16 @@ await step('endpoint list with badges and filters', async () => {
   await noHorizontalOverflow('endpoint list at 1280x800');
 });
 
+await step('stop and deploy again from the list', async () => {
+  await page.locator('tr[data-endpoint="hello"] a').click();
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.waitForFunction(() => document.querySelector('.page-head .badge')?.dataset.status === 'stopped');
+  assert.equal((await fetch(`${GATEWAY}/hello`)).status, 404);
+  await page.getByRole('button', { name: 'Deploy' }).click();
+  await page.waitForFunction(() => document.querySelector('.page-head .badge')?.dataset.status === 'running');
+  assert.equal((await fetch(`${GATEWAY}/hello`)).status, 200);
+});
+
 await step('narrow window (390x800)', async () => {
   await page.setViewportSize({ width: 390, height: 800 });
   for (const [hash, name] of [
@@ -424,9 +463,10 @@ await step('narrow window (390x800)', async () => {
 });
 
 await step('no errors in the browser console', async () => {
-  // The API's refusals the steps provoke (401 wrong token, 400 empty domain) are logged by
-  // Chromium as failed loads; anything else is a fault of the page.
-  const unexpected = consoleErrors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e));
+  // The API's refusals the steps provoke (401 wrong token, 400 empty domain, 503 dead
+  // backend) are logged by Chromium as failed loads; anything else is a fault of the page.
+  const provoked = /^Failed to load resource: the server responded with a status of (4\d\d|503)/;
+  const unexpected = consoleErrors.filter((e) => !provoked.test(e));
   assert.deepEqual(unexpected, []);
   assert.equal(tokenPrompts, 2, 'token prompt count (once, plus once after the wrong token)');
 });
