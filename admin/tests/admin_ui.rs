@@ -109,8 +109,9 @@ fn ping_bundle() -> Vec<u8> {
     w.finish().expect("zip finish").into_inner()
 }
 
-#[test]
-fn admin_ui_in_headless_chromium() {
+/// Runs `admin/ui/tests/<script>` in Node.js with `envs`; screenshots go to
+/// `target/ui-artifacts/<artifacts>/`. Panics with its output unless it passes.
+fn run_browser_script(script: &str, artifacts: &str, envs: &[(&str, String)]) -> String {
     let root = repo();
     let ui = root.join("admin/ui");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -123,39 +124,54 @@ fn admin_ui_in_headless_chromium() {
         ui.join("node_modules/playwright-core").is_dir(),
         "playwright-core is not installed: run `npm ci` in admin/ui (bash scripts/test.sh does)"
     );
-    let artifacts = root.join("target/ui-artifacts");
+    let artifacts = root.join("target/ui-artifacts").join(artifacts);
     let _ = std::fs::remove_dir_all(&artifacts);
+    let out = Command::new("node")
+        .arg(Path::new("tests").join(script))
+        .current_dir(&ui)
+        .envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
+        .env("ARTIFACTS", &artifacts)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("run node (install Node.js: apt-get install nodejs npm)");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "browser test {script} failed ({}):\n{stdout}\n{stderr}\nscreenshots: {}",
+        out.status,
+        artifacts.display()
+    );
+    stdout
+}
 
+#[test]
+fn admin_ui_in_headless_chromium() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bundle = dir.path().join("ping-bundle.zip");
     std::fs::write(&bundle, ping_bundle()).expect("write the bundle");
     let token = "ui-test-token";
     let gw = Gateway::start(dir.path(), &["--admin-token", token]);
-    let out = Command::new("node")
-        .arg("tests/browser.mjs")
-        .current_dir(&ui)
-        .env("ADMIN_URL", format!("http://{}", gw.admin))
-        .env("GATEWAY_URL", format!("http://{}", gw.gateway))
-        .env("ADMIN_TOKEN", token)
-        .env("ARTIFACTS", &artifacts)
-        .env(
-            "OPENAPI_FILE",
-            root.join("tests/data/petstore3-openapi.yaml"),
-        )
-        .env("BUNDLE_FILE", &bundle)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("run node (install Node.js: apt-get install nodejs npm)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}");
-    assert!(
-        out.status.success(),
-        "browser test failed ({}):\n{stdout}\n{stderr}\nscreenshots: {}",
-        out.status,
-        artifacts.display()
+    let stdout = run_browser_script(
+        "browser.mjs",
+        "ui",
+        &[
+            ("ADMIN_URL", format!("http://{}", gw.admin)),
+            ("GATEWAY_URL", format!("http://{}", gw.gateway)),
+            ("ADMIN_TOKEN", token.to_string()),
+            (
+                "OPENAPI_FILE",
+                repo()
+                    .join("tests/data/petstore3-openapi.yaml")
+                    .display()
+                    .to_string(),
+            ),
+            ("BUNDLE_FILE", bundle.display().to_string()),
+        ],
     );
     assert!(stdout.contains("all browser steps passed"), "{stdout}");
+    let artifacts = repo().join("target/ui-artifacts/ui");
 
     // What the browser did, checked from here: the last version it deployed answers, and so
     // does the bundle's endpoint.
@@ -276,4 +292,55 @@ fn compile_streams_cargo_output_and_try_it_reaches_the_gateway() {
     ));
     assert_eq!(status, 404, "{body}");
     assert!(ctype.contains("json"), "{ctype}");
+}
+
+#[test]
+fn without_a_token_the_api_refuses_other_sites_and_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bundle = dir.path().join("ping-bundle.zip");
+    std::fs::write(&bundle, ping_bundle()).expect("write the bundle");
+    let gw = Gateway::start(dir.path(), &[]);
+
+    // Plain HTTP: a foreign Origin, a cross-site fetch, a non-loopback Host (DNS rebinding).
+    for extra in [
+        "Origin: http://evil.example\r\n",
+        "Sec-Fetch-Site: cross-site\r\n",
+    ] {
+        let (s, v) = gw.raw_api(
+            "POST",
+            "/domains",
+            Some(serde_json::json!({"name": "x", "host": "x.test"})),
+            extra,
+        );
+        assert_eq!(s, 403, "{extra}: {v}");
+        assert!(v["error"].as_str().unwrap_or("").contains("refused"), "{v}");
+    }
+    let mut conn = Conn::open(gw.admin);
+    conn.send(b"GET /api/endpoints HTTP/1.1\r\nHost: rebound.evil.example:9081\r\nConnection: close\r\n\r\n");
+    let r = conn.reply().expect("reply");
+    assert_eq!(r.status, 403);
+    assert!(String::from_utf8_lossy(&r.body).contains("loopback names"));
+    // The same-origin call the UI makes passes.
+    let (s, v) = gw.raw_api(
+        "GET",
+        "/endpoints",
+        None,
+        "Origin: http://localhost\r\nSec-Fetch-Site: same-origin\r\n",
+    );
+    assert_eq!(s, 200, "{v}");
+
+    // In a real browser: the page works without a prompt, and a page of another origin
+    // cannot import (and so run) a bundle through it.
+    let stdout = run_browser_script(
+        "tokenless.mjs",
+        "tokenless",
+        &[
+            ("ADMIN_URL", format!("http://{}", gw.admin)),
+            ("GATEWAY_URL", format!("http://{}", gw.gateway)),
+            ("BUNDLE_FILE", bundle.display().to_string()),
+        ],
+    );
+    assert!(stdout.contains("all tokenless steps passed"), "{stdout}");
+    let (_, v) = gw.api("GET", "/endpoints", None);
+    assert_eq!(v["data"], serde_json::json!([]));
 }

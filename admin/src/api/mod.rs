@@ -2,13 +2,15 @@
 //!
 //! One file per resource: `domains.rs`, `collections.rs`, `endpoints.rs`, `services.rs`,
 //! `system.rs`;
-//! `envelope.rs` is the response format.
+//! `envelope.rs` is the response format; `guard.rs` refuses cross-site browser requests
+//! when there is no token.
 
 pub mod collections;
 pub mod compile;
 pub mod domains;
 pub mod endpoints;
 pub mod envelope;
+pub mod guard;
 pub mod import;
 pub mod metrics;
 pub mod minio;
@@ -169,12 +171,20 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             require_token,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::browser_guard,
         ));
     let metrics = Router::new()
         .route("/metrics", get(metrics::metrics))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             require_token,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::browser_guard,
         ));
     Router::new()
         .nest("/api", api)

@@ -2,81 +2,21 @@
 //
 // Run by admin/tests/admin_ui.rs, which starts a real gateway (with an admin token) and
 // passes: ADMIN_URL, GATEWAY_URL, ADMIN_TOKEN, ARTIFACTS (screenshot folder), OPENAPI_FILE,
-// CHROMIUM (default /usr/bin/chromium). Every step asserts; the first failure saves a
-// screenshot named FAILED-<step>.png and exits 1 with the reason.
+// BUNDLE_FILE, CHROMIUM (default /usr/bin/chromium). Every step asserts; the first failure
+// saves a screenshot named FAILED-<step>.png and exits 1 with the reason (harness.mjs).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { open, env } from './harness.mjs';
 
-const env = (k, d) => {
-  const v = process.env[k] ?? d;
-  if (v === undefined) throw new Error(`${k} is not set`);
-  return v;
-};
 const ADMIN = env('ADMIN_URL');
 const GATEWAY = env('GATEWAY_URL');
 const TOKEN = env('ADMIN_TOKEN');
 const ARTIFACTS = env('ARTIFACTS');
 const OPENAPI_FILE = env('OPENAPI_FILE');
 const BUNDLE_FILE = env('BUNDLE_FILE');
-const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
 const BUILD_TIMEOUT = 600_000;
 
-mkdirSync(ARTIFACTS, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
-const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-const page = await context.newPage();
-const consoleErrors = [];
-page.on('console', (m) => {
-  if (m.type() === 'error') consoleErrors.push(m.text());
-});
-page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
-page.on('dialog', (d) => d.accept());
+const { browser, page, consoleErrors, shot, step, api } = await open({ admin: ADMIN, token: TOKEN, artifacts: ARTIFACTS });
 let tokenPrompts = 0;
-
-async function shot(name) {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
-async function step(name, fn) {
-  const t = Date.now();
-  try {
-    await fn();
-    console.log(`ok   ${name} (${Date.now() - t} ms)`);
-  } catch (e) {
-    console.log(`FAIL ${name}: ${e.stack || e}`);
-    await page.screenshot({ path: join(ARTIFACTS, `FAILED-${name}.png`), fullPage: true }).catch(() => {});
-    if (consoleErrors.length) console.log(`browser console errors:\n${consoleErrors.join('\n')}`);
-    await browser.close();
-    process.exit(1);
-  }
-}
-
-/** The API, from the test's side, to check what the UI did. */
-async function api(method, path, body) {
-  const res = await fetch(`${ADMIN}/api${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const j = await res.json();
-  assert.ok(j.ok, `${method} ${path}: ${j.error}`);
-  return j.data;
-}
 
 async function noHorizontalOverflow(where) {
   const { scroll, width } = await page.evaluate(() => ({
@@ -93,7 +33,6 @@ async function noTokenPrompt() {
 /** Follows a link of the main navigation. */
 const nav = (name) => page.locator('nav[aria-label=Main] a', { hasText: name }).click();
 const badge = () => page.locator('.page-head .badge');
-const buildState = () => page.locator('.build-state');
 
 // ---------------------------------------------------------------------------------------
 await step('token is asked once', async () => {
