@@ -127,3 +127,74 @@ fn domains_collections_base_paths_and_cascades() {
     assert_eq!(gw.api("GET", &format!("/endpoints/{ep}"), None).0, 404);
     assert_eq!(gw.get("/v2/pets").status, 404);
 }
+
+#[test]
+fn partial_updates_keep_absent_fields_and_clear_null_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gw = Gateway::start(dir.path(), &[]);
+    let (_, d) = gw.api(
+        "POST",
+        "/domains",
+        Some(json!({"name": "D", "host": "d.test", "description": "about d"})),
+    );
+    let domain = d["data"]["id"].as_str().expect("id").to_string();
+    let (_, c) = gw.api(
+        "POST",
+        "/collections",
+        Some(
+            json!({"domain_id": domain, "name": "C", "base_path": "/v1", "description": "about c"}),
+        ),
+    );
+    let coll = c["data"]["id"].as_str().expect("id").to_string();
+    let (_, e) = gw.api(
+        "POST",
+        "/endpoints",
+        Some(
+            json!({"name": "e", "path": "/e", "method": "GET", "domain": "*",
+                    "collection_id": coll, "description": "about e"}),
+        ),
+    );
+    let ep = e["data"]["id"].as_str().expect("id").to_string();
+
+    // Absent: kept.
+    let (s, v) = gw.api(
+        "PUT",
+        &format!("/endpoints/{ep}"),
+        Some(json!({"name": "e2"})),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"]["collection_id"], json!(coll));
+    assert_eq!(v["data"]["description"], "about e");
+    // null: cleared (the admin UI's "None" collection and emptied fields).
+    let (s, v) = gw.api(
+        "PUT",
+        &format!("/endpoints/{ep}"),
+        Some(json!({"collection_id": null, "description": null})),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"]["collection_id"], Value::Null);
+    assert_eq!(v["data"]["description"], Value::Null);
+    assert_eq!(v["data"]["name"], "e2");
+    let (s, v) = gw.api(
+        "PUT",
+        &format!("/endpoints/{ep}"),
+        Some(json!({"collection_id": "nope"})),
+    );
+    assert_eq!(s, 400, "{v}");
+
+    let (_, v) = gw.api(
+        "PUT",
+        &format!("/collections/{coll}"),
+        Some(json!({"base_path": null, "description": null})),
+    );
+    assert_eq!(v["data"]["base_path"], Value::Null, "{v}");
+    assert_eq!(v["data"]["description"], Value::Null, "{v}");
+    assert_eq!(v["data"]["name"], "C");
+    let (_, v) = gw.api(
+        "PUT",
+        &format!("/domains/{domain}"),
+        Some(json!({"description": null})),
+    );
+    assert_eq!(v["data"]["description"], Value::Null, "{v}");
+    assert_eq!(v["data"]["host"], "d.test");
+}

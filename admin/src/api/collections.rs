@@ -70,7 +70,7 @@ pub async fn update(
     b: Result<Json<CollectionUpdate>, JsonRejection>,
 ) -> ApiResult {
     let u = body(b)?;
-    check_base_path(&u.base_path)?;
+    check_base_path(&u.base_path.clone().flatten())?;
     let c = s
         .store
         .update_collection(&id, &u)

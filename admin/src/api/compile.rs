@@ -102,9 +102,9 @@ async fn build(
             s.store
                 .set_library(id, &lib, rust_edge_gateway_sdk::abi::FINGERPRINT)
                 .await?;
-            if e.status != status::RUNNING {
-                s.store.set_status(id, status::COMPILED, None).await?;
-            }
+            s.store
+                .set_build_outcome(id, status::COMPILED, None)
+                .await?;
             Ok(json!({
                 "status": "compiled",
                 "message": "Compilation successful",
@@ -113,12 +113,9 @@ async fn build(
         }
         Err(CompileError::Failed(diag)) => {
             // A running endpoint keeps running its previous version.
-            let keep = if e.status == status::RUNNING {
-                status::RUNNING
-            } else {
-                status::ERROR
-            };
-            s.store.set_status(id, keep, Some(&diag)).await?;
+            s.store
+                .set_build_outcome(id, status::ERROR, Some(&diag))
+                .await?;
             Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, diag))
         }
         Err(CompileError::InvalidDependencies(m)) => Err(ApiError::bad_request(m)),

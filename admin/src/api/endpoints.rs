@@ -107,6 +107,13 @@ pub async fn update(
     if let Some(d) = &u.dependencies {
         validate_dependencies(d).map_err(ApiError::bad_request)?;
     }
+    if let Some(Some(c)) = &u.collection_id {
+        if s.store.get_collection(c).await?.is_none() {
+            return Err(ApiError::bad_request(format!(
+                "collection_id {c} does not exist"
+            )));
+        }
+    }
     let updated = s
         .store
         .update_endpoint(&id, &u)

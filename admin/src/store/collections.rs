@@ -50,9 +50,11 @@ pub struct CollectionUpdate {
     /// Display name.
     pub name: Option<String>,
     /// Description.
-    pub description: Option<String>,
+    #[serde(default, deserialize_with = "super::clearable")]
+    pub description: Option<Option<String>>,
     /// Path prefix.
-    pub base_path: Option<String>,
+    #[serde(default, deserialize_with = "super::clearable")]
+    pub base_path: Option<Option<String>>,
     /// Active.
     pub enabled: Option<bool>,
 }
@@ -127,8 +129,8 @@ impl Store {
         sqlx::query("UPDATE collections SET name = ?2, description = ?3, base_path = ?4, enabled = ?5, updated_at = ?6 WHERE id = ?1")
             .bind(id)
             .bind(u.name.as_ref().unwrap_or(&cur.name))
-            .bind(u.description.as_ref().or(cur.description.as_ref()))
-            .bind(u.base_path.as_ref().or(cur.base_path.as_ref()))
+            .bind(super::updated(&u.description, &cur.description))
+            .bind(super::updated(&u.base_path, &cur.base_path))
             .bind(i64::from(u.enabled.unwrap_or(cur.enabled)))
             .bind(now())
             .execute(&self.pool)

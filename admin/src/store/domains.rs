@@ -47,7 +47,8 @@ pub struct DomainUpdate {
     /// Hostname.
     pub host: Option<String>,
     /// Description.
-    pub description: Option<String>,
+    #[serde(default, deserialize_with = "super::clearable")]
+    pub description: Option<Option<String>>,
     /// Active.
     pub enabled: Option<bool>,
 }
@@ -114,7 +115,7 @@ impl Store {
             .bind(id)
             .bind(u.name.as_ref().unwrap_or(&cur.name))
             .bind(u.host.as_ref().map_or(cur.host.clone(), |h| h.to_ascii_lowercase()))
-            .bind(u.description.as_ref().or(cur.description.as_ref()))
+            .bind(super::updated(&u.description, &cur.description))
             .bind(i64::from(u.enabled.unwrap_or(cur.enabled)))
             .bind(now())
             .execute(&self.pool)

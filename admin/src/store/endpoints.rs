@@ -104,9 +104,11 @@ pub struct EndpointUpdate {
     /// Host or `*`.
     pub domain: Option<String>,
     /// Parent collection.
-    pub collection_id: Option<String>,
+    #[serde(default, deserialize_with = "super::clearable")]
+    pub collection_id: Option<Option<String>>,
     /// Description.
-    pub description: Option<String>,
+    #[serde(default, deserialize_with = "super::clearable")]
+    pub description: Option<Option<String>>,
     /// Handler source.
     pub code: Option<String>,
     /// Extra dependencies.
@@ -230,8 +232,8 @@ impl Store {
         .bind(u.path.as_ref().unwrap_or(&cur.path))
         .bind(u.method.as_ref().map_or(cur.method.clone(), |m| m.to_ascii_uppercase()))
         .bind(u.domain.as_ref().unwrap_or(&cur.domain))
-        .bind(u.collection_id.as_ref().or(cur.collection_id.as_ref()))
-        .bind(u.description.as_ref().or(cur.description.as_ref()))
+        .bind(super::updated(&u.collection_id, &cur.collection_id))
+        .bind(super::updated(&u.description, &cur.description))
         .bind(u.code.as_ref().unwrap_or(&cur.code))
         .bind(deps.to_string())
         .bind(i64::from(u.enabled.unwrap_or(cur.enabled)))
@@ -264,6 +266,29 @@ impl Store {
         .bind(status)
         .bind(last_error)
         .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records how a build ended: `status` (compiled or error) unless the endpoint is running
+    /// by then, which it stays (its previous version serves). Decided in the UPDATE itself,
+    /// so a deploy that lands while the build runs is not overwritten.
+    pub async fn set_build_outcome(
+        &self,
+        id: &str,
+        status_after: &str,
+        last_error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE endpoints SET status = CASE WHEN status = ?5 THEN status ELSE ?2 END, \
+             last_error = ?3, updated_at = ?4 WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(status_after)
+        .bind(last_error)
+        .bind(now())
+        .bind(status::RUNNING)
         .execute(&self.pool)
         .await?;
         Ok(())

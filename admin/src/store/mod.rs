@@ -35,6 +35,25 @@ pub struct Store {
 }
 
 /// Now, as the RFC 3339 text the API returns (`2024-01-15T10:30:00Z`).
+/// For the optional fields of partial updates: absent keeps the stored value, `null` clears
+/// it, a value replaces it. Use with `#[serde(default, deserialize_with = "clearable")]` on an
+/// `Option<Option<T>>`.
+pub fn clearable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+/// The value a clearable field leaves: the new one, none, or the current one.
+pub fn updated<'a, T>(new: &'a Option<Option<T>>, current: &'a Option<T>) -> Option<&'a T> {
+    match new {
+        Some(v) => v.as_ref(),
+        None => current.as_ref(),
+    }
+}
+
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
