@@ -9,7 +9,7 @@ use support::{versioned_code, Gateway};
 
 fn scrape(gw: &Gateway) -> Scrape {
     let r = rust_edge_gateway_tests::http::Conn::open(gw.admin)
-        .send(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .send(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         .reply()
         .expect("metrics");
     assert_eq!(r.status, 200);
@@ -127,12 +127,12 @@ fn metrics_need_the_admin_token_when_one_is_set() {
     let dir = tempfile::tempdir().expect("tempdir");
     let gw = Gateway::start(dir.path(), &["--admin-token", "s3cret"]);
     let r = rust_edge_gateway_tests::http::Conn::open(gw.admin)
-        .send(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .send(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         .reply()
         .expect("metrics");
     assert_eq!(r.status, 401);
     let r = rust_edge_gateway_tests::http::Conn::open(gw.admin)
-        .send(b"GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\nConnection: close\r\n\r\n")
+        .send(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer s3cret\r\nConnection: close\r\n\r\n")
         .reply()
         .expect("metrics");
     assert_eq!(r.status, 200);

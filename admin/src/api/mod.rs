@@ -82,7 +82,12 @@ async fn require_token(
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
-        if given != Some(token.as_ref()) {
+        // Compared in constant time: the answer must not say how much of a guess was right.
+        let matches = given.is_some_and(|g| {
+            use subtle::ConstantTimeEq;
+            bool::from(g.as_bytes().ct_eq(token.as_bytes()))
+        });
+        if !matches {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "missing or invalid admin token (Authorization: Bearer <token>)",

@@ -3,8 +3,10 @@
 //! gateway port).
 //!
 //! Body: `{"path": "/hello?x=1", "headers": {"X-A": "1"}, "body": "..."}`, all optional;
-//! the method is the endpoint's, the path defaults to its path, `Host` to its domain.
-//! Answer: `{"status", "headers", "body", "duration_ms"}`.
+//! the method is the endpoint's, the path defaults to its full path (collection base path
+//! included), `Host` to its domain (`*.example.com` becomes `try.example.com`; a `Host`
+//! in `headers` replaces it). Answer: `{"status", "headers": [[name, value], ...], "body",
+//! "truncated", "duration_ms"}`; bodies over 1 MiB are cut.
 
 use std::time::{Duration, Instant};
 
@@ -13,6 +15,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::Json;
+use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -52,31 +55,48 @@ pub async fn try_it(
         .get_endpoint(&id)
         .await?
         .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
-    let path = t.path.clone().unwrap_or_else(|| e.path.clone());
+    let base = s
+        .store
+        .collection_base_path(e.collection_id.as_deref())
+        .await?;
+    let path = t
+        .path
+        .clone()
+        .unwrap_or_else(|| crate::serving::full_path(base.as_deref(), &e.path));
     if !path.starts_with('/') {
         return Err(ApiError::bad_request("path must start with /"));
     }
     let method = Method::from_bytes(e.method.as_bytes())
         .map_err(|_| ApiError::bad_request(format!("invalid method {}", e.method)))?;
-    let host = if e.domain == "*" || e.domain.contains('*') {
-        s.gateway.to_string()
-    } else {
-        e.domain.clone()
+    let host = match e.domain.as_str() {
+        "*" => s.gateway.to_string(),
+        d => match d.strip_prefix("*.") {
+            Some(suffix) => format!("try.{suffix}"),
+            None => d.to_string(),
+        },
     };
-    let mut builder = Request::builder()
+    let mut request = Request::builder()
         .method(method)
         .uri(&path)
-        .header(header::HOST, host);
+        .body(Body::from(t.body.unwrap_or_default()))
+        .map_err(|e| ApiError::bad_request(format!("invalid request: {e}")))?;
+    let headers = request.headers_mut();
+    headers.insert(
+        header::HOST,
+        HeaderValue::from_str(&host)
+            .map_err(|_| ApiError::bad_request(format!("invalid host {host:?}")))?,
+    );
     for (k, v) in &t.headers {
         let name = HeaderName::from_bytes(k.as_bytes())
             .map_err(|_| ApiError::bad_request(format!("invalid header name {k:?}")))?;
         let value = HeaderValue::from_str(v)
             .map_err(|_| ApiError::bad_request(format!("invalid value for header {k}")))?;
-        builder = builder.header(name, value);
+        if name == header::HOST {
+            headers.insert(name, value);
+        } else {
+            headers.append(name, value);
+        }
     }
-    let request = builder
-        .body(Body::from(t.body.unwrap_or_default()))
-        .map_err(|e| ApiError::bad_request(format!("invalid request: {e}")))?;
     let started = Instant::now();
     let answer = tokio::time::timeout(TIMEOUT, send(s.gateway, request))
         .await
@@ -88,23 +108,23 @@ pub async fn try_it(
             )
         })?;
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let (parts, bytes) = answer;
-    let headers: IndexMap<String, String> = parts
+    let (parts, bytes, truncated) = answer;
+    let headers: Vec<(String, String)> = parts
         .headers
         .iter()
         .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
         .collect();
-    let shown = &bytes[..bytes.len().min(MAX_SHOWN)];
     Ok(ok(serde_json::json!({
         "status": parts.status.as_u16(),
         "headers": headers,
-        "body": String::from_utf8_lossy(shown),
-        "truncated": bytes.len() > MAX_SHOWN,
+        "body": String::from_utf8_lossy(&bytes),
+        "truncated": truncated,
         "duration_ms": duration_ms,
     })))
 }
 
-type Answer = (axum::http::response::Parts, axum::body::Bytes);
+/// The answer's head, up to [`MAX_SHOWN`] bytes of its body, and whether there was more.
+type Answer = (axum::http::response::Parts, Vec<u8>, bool);
 
 async fn send(mut addr: std::net::SocketAddr, req: Request<Body>) -> Result<Answer, String> {
     if addr.ip().is_unspecified() {
@@ -125,9 +145,20 @@ async fn send(mut addr: std::net::SocketAddr, req: Request<Body>) -> Result<Answ
         }
     });
     let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
-    let (parts, body) = resp.into_parts();
-    let bytes = axum::body::to_bytes(Body::new(body), MAX_SHOWN * 4)
-        .await
-        .map_err(|e| format!("reading the answer: {e}"))?;
-    Ok((parts, bytes))
+    let (parts, mut body) = resp.into_parts();
+    let mut bytes = Vec::new();
+    let mut truncated = false;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| format!("reading the answer: {e}"))?;
+        if let Ok(data) = frame.into_data() {
+            let room = MAX_SHOWN - bytes.len();
+            if data.len() > room {
+                bytes.extend_from_slice(&data[..room]);
+                truncated = true;
+                break;
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    Ok((parts, bytes, truncated))
 }
