@@ -66,6 +66,12 @@ fn admin_page_and_assets_are_served_from_the_binary() {
         "bundle lacks the hello template"
     );
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    // Not frameable by other sites (clickjacking) and no foreign scripts.
+    let html_page = get("/admin/");
+    assert_eq!(html_page.header("x-frame-options"), Some("DENY"));
+    let csp = html_page.header("content-security-policy").unwrap_or("");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("script-src 'self'"), "{csp}");
 
     // A reload revalidates: the same ETag is a 304 with no body.
     let etag = r.header("etag").expect("an ETag").to_string();
@@ -216,25 +222,34 @@ fn compile_streams_cargo_output_and_try_it_reaches_the_gateway() {
     let id = gw.create("streamed", "GET", "/streamed", None);
     let url = format!("http://{}/api/endpoints/{id}/compile?stream=true", gw.admin);
 
-    // A good build: lines as cargo prints them, then the outcome.
-    let (status, ctype, body) = post_raw(&url);
-    assert_eq!(status, 200);
-    assert_eq!(ctype, "application/x-ndjson");
-    let msgs: Vec<serde_json::Value> = body
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect();
-    let (last, lines) = msgs.split_last().expect("at least the outcome");
+    // A good build: lines as cargo prints them, then the outcome. Each line is timed on
+    // arrival: the first must come well before the outcome (live, not sent at the end).
+    let resp = ureq::post(&url).call().expect("compile stream");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.content_type(), "application/x-ndjson");
+    let started = std::time::Instant::now();
+    let mut timed = Vec::new();
+    for line in std::io::BufRead::lines(std::io::BufReader::new(resp.into_reader())) {
+        let line = line.expect("a line");
+        let msg: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
+        timed.push((started.elapsed(), msg));
+    }
+    let body = format!("{timed:?}");
+    let ((done_at, last), lines) = timed.split_last().expect("at least the outcome");
     assert_eq!(last["done"], true, "{body}");
     assert_eq!(last["ok"], true, "{body}");
     assert_eq!(last["data"]["status"], "compiled");
-    assert!(lines.iter().all(|m| m["line"].is_string()), "{body}");
+    assert!(lines.iter().all(|(_, m)| m["line"].is_string()), "{body}");
+    let (first_at, _) = lines.first().expect("cargo printed something");
     assert!(
-        lines.iter().any(|m| {
-            let l = m["line"].as_str().unwrap_or("");
-            l.contains("Compiling") || l.contains("Finished")
-        }),
-        "no cargo progress in {body}"
+        lines
+            .iter()
+            .any(|(_, m)| m["line"].as_str().unwrap_or("").contains("Compiling")),
+        "{body}"
+    );
+    assert!(
+        *done_at >= *first_at + std::time::Duration::from_millis(100),
+        "the first line came {first_at:?}, the outcome {done_at:?}: not streamed as cargo ran"
     );
 
     // Deployed, the try-it call reaches it on the gateway port with our path and headers.

@@ -13,6 +13,24 @@ export class ApiError extends Error {
 }
 
 let askToken = null;
+// Set when the user cancels the token prompt: polling must not reopen it every few
+// seconds. `askAgain()` (the header's "Enter token" button) clears it.
+let declined = false;
+
+/** Whether the user cancelled the token prompt (the API keeps answering 401). */
+export function tokenDeclined() {
+  return declined;
+}
+
+/** Opens the token prompt again after a cancel; resolves to whether a token was given. */
+export async function askAgain() {
+  declined = false;
+  if (!askToken) return false;
+  const t = await askToken('Enter the admin token.');
+  if (t) setToken(t);
+  else declined = true;
+  return Boolean(t);
+}
 
 /** Registers the function that asks the user for a token (returns a Promise<string|null>). */
 export function onTokenNeeded(fn) {
@@ -48,12 +66,13 @@ async function send(method, path, body, opts = {}) {
   } catch (e) {
     throw new ApiError(0, `the admin API did not answer (${e.message}); is the gateway running?`);
   }
-  if (res.status === 401 && askToken && !opts.retried) {
+  if (res.status === 401 && askToken && !opts.retried && !declined) {
     const t = await askToken(await errorText(res));
     if (t) {
       setToken(t);
       return send(method, path, body, { ...opts, retried: true });
     }
+    declined = true;
   }
   return res;
 }

@@ -16,7 +16,9 @@ export function parseDiagnostics(text) {
     }
     const l = LOCATION.exec(raw);
     if (l && current) {
-      if (l[1].endsWith('src/lib.rs')) {
+      // Only the handler's own file: cargo prints it relative to the crate, while a
+      // dependency's errors carry absolute paths ending in their own src/lib.rs.
+      if (l[1] === 'src/lib.rs') {
         out.push({ ...current, line: Number(l[2]), column: Number(l[3]) });
       }
       current = null;
@@ -28,7 +30,7 @@ export function parseDiagnostics(text) {
 /** Splits output text into pieces, linking every `src/lib.rs:LINE:COL`. */
 export function linkify(text) {
   const parts = [];
-  const re = /src\/lib\.rs:(\d+):(\d+)/g;
+  const re = /(?<![\w/.-])src\/lib\.rs:(\d+):(\d+)/g;
   let last = 0;
   let m;
   while ((m = re.exec(text))) {

@@ -1,7 +1,8 @@
 // The admin UI: shell, navigation (by URL fragment), the token prompt.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { get, onTokenNeeded, setToken, token } from './api.js';
+import { mayLeave } from './leave.js';
+import { askAgain, get, onTokenNeeded, setToken, token, tokenDeclined } from './api.js';
 import { EndpointsPage } from './pages/endpoints.jsx';
 import { EndpointPage } from './pages/endpoint.jsx';
 import { DomainsPage } from './pages/domains.jsx';
@@ -21,7 +22,18 @@ const NAV = [
 function useHash() {
   const [hash, setHash] = useState(location.hash || '#/endpoints');
   useEffect(() => {
-    const on = () => setHash(location.hash || '#/endpoints');
+    let current = location.hash || '#/endpoints';
+    const on = () => {
+      const next = location.hash || '#/endpoints';
+      if (next === current) return;
+      // A page with unsaved work may refuse; the address goes back.
+      if (!mayLeave()) {
+        history.replaceState(null, '', current);
+        return;
+      }
+      current = next;
+      setHash(next);
+    };
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
   }, []);
@@ -117,7 +129,12 @@ function Header({ hash }) {
         </span>
       )}
       {health && health.version && <span class="muted">v{health.version}</span>}
-      {token() && (
+      {tokenDeclined() && (
+        <button class="link" type="button" onClick={() => askAgain().then((ok) => ok && location.reload())}>
+          Enter token
+        </button>
+      )}
+      {token() && !tokenDeclined() && (
         <button
           class="link"
           type="button"

@@ -111,8 +111,12 @@ export const SERVICE_TYPES = {
   },
 };
 
-/** The config object for a form's values: blanks left out, numbers and booleans typed. */
-export function configFrom(type, values) {
+/**
+ * The config object for a form's values, numbers and booleans typed. Blank optional fields
+ * are left out of a new service and sent as null when editing (the API merges edits, so
+ * null is how a field is removed).
+ */
+export function configFrom(type, values, editing = false) {
   const out = {};
   for (const f of SERVICE_TYPES[type].fields) {
     const v = values[f.key];
@@ -126,6 +130,8 @@ export function configFrom(type, values) {
       } else out[f.key] = String(v).trim();
     } else if (f.required) {
       throw new Error(`${f.label} is required.`);
+    } else if (editing) {
+      out[f.key] = null;
     }
   }
   return out;

@@ -6,6 +6,7 @@ import { CodeEditor, goToLine } from '../components/editor.jsx';
 import { ActionButton, Field, Notice, StatusBadge } from '../components/ui.jsx';
 import { parseDiagnostics } from '../diagnostics.js';
 import { HELLO, METHODS } from '../template.js';
+import { setLeaveGuard } from '../leave.js';
 import { OutputPanel } from './endpoint/output.jsx';
 import { TryPanel } from './endpoint/try.jsx';
 import { LogsPanel } from './endpoint/logs.jsx';
@@ -67,6 +68,7 @@ export function EndpointPage({ id }) {
   const [tab, setTab] = useState('output');
   const [output, setOutput] = useState({ lines: [], state: 'idle', result: null });
   const [diagnostics, setDiagnostics] = useState([]);
+  const [building, setBuilding] = useState(false);
   const view = useRef(null);
   const saveRef = useRef(null);
   const dirtyRef = useRef(false);
@@ -87,9 +89,11 @@ export function EndpointPage({ id }) {
     };
     addEventListener('keydown', key);
     addEventListener('beforeunload', leave);
+    setLeaveGuard(() => !dirtyRef.current || confirm('This endpoint has unsaved changes. Leave anyway?'));
     return () => {
       removeEventListener('keydown', key);
       removeEventListener('beforeunload', leave);
+      setLeaveGuard(null);
     };
   }, []);
 
@@ -143,17 +147,21 @@ export function EndpointPage({ id }) {
 
   const save = async () => {
     setError('');
-    const body = toBody(form);
+    const sent = form;
+    const body = toBody(sent);
     if (!body.name) throw new Error('Name is required.');
     if (!id) {
       const e = await post('/endpoints', body);
-      setSaved(form);
+      dirtyRef.current = false;
       location.hash = `#/endpoints/${e.id}`;
       return e;
     }
     const e = await put(`/endpoints/${id}`, body);
     setEndpoint(e);
-    setSaved(form);
+    // What the server kept is what is saved; edits typed meanwhile stay unsaved.
+    const stored = toForm(e);
+    setSaved(stored);
+    setForm((f) => (JSON.stringify(f) === JSON.stringify(sent) ? stored : f));
     return e;
   };
 
@@ -163,36 +171,51 @@ export function EndpointPage({ id }) {
       (e) => setError(e.message),
     );
 
-  const compile = async () => {
+  /** Saves if needed, builds with live output; resolves to the build's outcome. */
+  const build = async () => {
     if (dirty) await save();
     setTab('output');
     setInfo('');
+    setError('');
     setDiagnostics([]);
+    setBuilding(true);
     const lines = [];
     setOutput({ lines, state: 'building', result: null });
-    const result = await compileStreaming(id, (line) => {
-      lines.push(line);
-      setOutput({ lines: [...lines], state: 'building', result: null });
-    });
-    setOutput({ lines: [...lines], state: result.ok ? 'ok' : 'failed', result });
-    if (result.ok) {
-      setInfo(`Compiled in ${(result.data.duration_ms / 1000).toFixed(1)} s.`);
-    } else {
-      const d = parseDiagnostics(result.error);
-      setDiagnostics(d);
-      setError(
-        d.length
-          ? `Compile failed: ${d.length} error${d.length > 1 ? 's' : ''}, first at line ${d[0].line}. ${
-              endpoint && endpoint.status === 'running' ? 'The previous version keeps serving.' : ''
-            }`
-          : `Compile failed: ${result.error}`,
-      );
+    let result;
+    try {
+      result = await compileStreaming(id, (line) => {
+        lines.push(line);
+        setOutput({ lines: [...lines], state: 'building', result: null });
+      });
+    } catch (e) {
+      result = { ok: false, status: 0, error: `the build stream broke: ${e.message}` };
+    } finally {
+      setBuilding(false);
     }
-    setEndpoint(await get(`/endpoints/${id}`));
+    setOutput({ lines: [...lines], state: result.ok ? 'ok' : 'failed', result });
+    const current = await get(`/endpoints/${id}`);
+    setEndpoint(current);
+    if (result.ok) return result;
+    const d = parseDiagnostics(result.error);
+    setDiagnostics(d);
+    const errors = d.filter((x) => x.severity === 'error');
+    const serving = current.status === 'running' ? ' The previous version keeps serving.' : '';
+    setError(
+      errors.length
+        ? `Compile failed: ${errors.length} error${errors.length > 1 ? 's' : ''}, first at line ${errors[0].line}.${serving}`
+        : `Compile failed: ${result.error}${serving}`,
+    );
+    return result;
   };
 
+  const compile = async () => {
+    const r = await build();
+    if (r.ok) setInfo(`Compiled in ${(r.data.duration_ms / 1000).toFixed(1)} s.`);
+  };
+
+  /** Deploy what the editor shows: save, build (a no-op when unchanged), then serve it. */
   const deploy = async () => {
-    setError('');
+    if (!(await build()).ok) return;
     const r = await post(`/endpoints/${id}/start`);
     const pending = r.old_requests_pending;
     setInfo(
@@ -215,6 +238,7 @@ export function EndpointPage({ id }) {
   const remove = async () => {
     if (!confirm(`Delete endpoint ${form.name}? It stops serving.`)) return;
     await del(`/endpoints/${id}`);
+    dirtyRef.current = false;
     location.hash = '#/endpoints';
   };
 
@@ -231,7 +255,11 @@ export function EndpointPage({ id }) {
           / {id ? form.name || 'Endpoint' : 'New endpoint'}
         </h1>
         {endpoint && <StatusBadge status={status} draining={draining} />}
-        {endpoint && <span class="muted">version {endpoint.version}</span>}
+        {endpoint && (
+          <span class="muted" title="Successful compiles so far">
+            build {endpoint.version}
+          </span>
+        )}
         {id && dirty && <span class="unsaved">Unsaved changes</span>}
         <div class="actions">
           <ActionButton onError={setError} action={save} disabled={id && !dirty}>
@@ -239,10 +267,15 @@ export function EndpointPage({ id }) {
           </ActionButton>
           {id && (
             <>
-              <ActionButton class="primary" onError={setError} action={compile}>
+              <ActionButton class="primary" onError={setError} action={compile} disabled={building}>
                 Compile
               </ActionButton>
-              <ActionButton onError={setError} action={deploy}>
+              <ActionButton
+                onError={setError}
+                action={deploy}
+                disabled={building}
+                title="Saves, builds what the editor shows and serves it"
+              >
                 Deploy
               </ActionButton>
               <ActionButton onError={setError} action={stop} disabled={status !== 'running'}>
@@ -293,7 +326,9 @@ export function EndpointPage({ id }) {
               {tab === 'output' && (
                 <OutputPanel output={output} onLine={(l, c) => goToLine(view.current, l, c)} endpoint={endpoint} />
               )}
-              {tab === 'try' && endpoint && <TryPanel endpoint={endpoint} />}
+              {tab === 'try' && endpoint && (
+                <TryPanel endpoint={endpoint} base={(collections.find((c) => c.id === endpoint.collection_id) || {}).base_path} />
+              )}
               {tab === 'logs' && <LogsPanel id={id} />}
               {tab === 'figures' && <FiguresPanel id={id} />}
               {tab === 'services' && <BindingsPanel id={id} />}

@@ -1,5 +1,5 @@
 // The endpoint list: status badges, filters by domain and collection, request figures.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { Notice, StatusBadge, ms } from '../components/ui.jsx';
 
@@ -11,7 +11,10 @@ export function EndpointsPage({ query }) {
   const domain = query.get('domain') || '';
   const collection = query.get('collection') || '';
 
+  // Only the answer to the latest request counts (a slow one for an old filter is dropped).
+  const seq = useRef(0);
   const load = async () => {
+    const mine = ++seq.current;
     try {
       const q = new URLSearchParams();
       if (domain) q.set('domain', domain);
@@ -21,18 +24,22 @@ export function EndpointsPage({ query }) {
         get('/collections'),
         get('/stats'),
       ]);
+      if (mine !== seq.current) return;
       setEndpoints(eps);
       setCollections(cols);
       setStats(st);
       setError('');
     } catch (e) {
-      setError(e.message);
+      if (mine === seq.current) setError(e.message);
     }
   };
   useEffect(() => {
     load();
     const t = setInterval(load, 3000);
-    return () => clearInterval(t);
+    return () => {
+      seq.current++;
+      clearInterval(t);
+    };
   }, [domain, collection]);
 
   const setFilter = (key, value) => {

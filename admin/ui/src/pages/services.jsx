@@ -56,7 +56,7 @@ function ServiceForm({ service, onDone, onCancel }) {
   const save = async () => {
     setError('');
     if (!name.trim()) throw new Error('Name is required.');
-    const config = configFrom(type, values);
+    const config = configFrom(type, values, Boolean(service));
     const s = service
       ? await put(`/services/${service.id}`, { name: name.trim(), config })
       : await post('/services', { name: name.trim(), service_type: type, config });

@@ -16,7 +16,7 @@ function parseHeaders(text) {
 }
 
 function pretty(body, headers) {
-  const type = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type');
+  const type = headers.find(([k]) => k.toLowerCase() === 'content-type');
   if (type && type[1].includes('json')) {
     try {
       return JSON.stringify(JSON.parse(body), null, 2);
@@ -27,8 +27,14 @@ function pretty(body, headers) {
   return body;
 }
 
-export function TryPanel({ endpoint }) {
-  const [path, setPath] = useState(endpoint.path);
+/** The path the gateway serves the endpoint at: its collection's base path, then its own. */
+function fullPath(base, path) {
+  const b = (base || '').replace(/\/+$/, '');
+  return b ? `${b}${path.startsWith('/') ? '' : '/'}${path}` : path;
+}
+
+export function TryPanel({ endpoint, base }) {
+  const [path, setPath] = useState(fullPath(base, endpoint.path));
   const [headers, setHeaders] = useState('');
   const [body, setBody] = useState('');
   const [answer, setAnswer] = useState(null);
@@ -79,12 +85,11 @@ export function TryPanel({ endpoint }) {
           <details>
             <summary>Headers</summary>
             <pre class="console">
-              {Object.entries(answer.headers)
-                .map(([k, v]) => `${k}: ${v}`)
-                .join('\n')}
+              {answer.headers.map(([k, v]) => `${k}: ${v}`).join('\n')}
             </pre>
           </details>
           <pre class="console response-body">{pretty(answer.body, answer.headers)}</pre>
+          {answer.truncated && <p class="muted">The body was cut at 1 MiB.</p>}
         </div>
       )}
     </div>
