@@ -110,3 +110,65 @@ fn services_crud_masks_secrets_and_binds() {
     assert_eq!(s, 200);
     assert_eq!(gw.api("GET", &format!("/services/{id}"), None).0, 404);
 }
+
+#[test]
+fn a_draft_configuration_is_tested_without_being_saved() {
+    support::backends::require("PostgreSQL", 5432);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gw = Gateway::start(dir.path(), &[]);
+
+    // A new service's form: nothing stored, the outcome either way.
+    let (s, v) = gw.api(
+        "POST",
+        "/services/test",
+        Some(json!({"service_type": "sqlite", "config": {"path": "draft.db"}})),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"]["connected"], true, "{v}");
+    let (s, v) = gw.api(
+        "POST",
+        "/services/test",
+        Some(json!({"service_type": "postgres", "config": {"host": "127.0.0.1", "port": 1, "database": "x", "timeout_seconds": 3}})),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"]["connected"], false);
+    assert!(
+        v["data"]["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("refused"),
+        "{v}"
+    );
+    assert_eq!(gw.api("GET", "/services", None).1["data"], json!([]));
+    // Refused before connecting: unknown type, undocumented field.
+    for bad in [
+        json!({"service_type": "mongo", "config": {}}),
+        json!({"service_type": "sqlite", "config": {"path": "x.db", "pth": 1}}),
+    ] {
+        let (s, v) = gw.api("POST", "/services/test", Some(bad.clone()));
+        assert_eq!(s, 400, "{bad}: {v}");
+    }
+
+    // Editing: the draft is merged over the stored service, masked secrets included.
+    let (_, v) = gw.api(
+        "POST",
+        "/services",
+        Some(json!({"name": "pg", "service_type": "postgres", "config": {"host": "127.0.0.1", "port": 5432, "database": "test", "username": "postgres", "password": "hunter2"}})),
+    );
+    let id = v["data"]["id"].as_str().expect("id").to_string();
+    let (_, v) = gw.api(
+        "POST",
+        "/services/test",
+        Some(json!({"service_type": "postgres", "id": id, "config": {"password": "********"}})),
+    );
+    assert_eq!(v["data"]["connected"], true, "{v}");
+    let (_, v) = gw.api(
+        "POST",
+        "/services/test",
+        Some(json!({"service_type": "postgres", "id": id, "config": {"port": 1, "timeout_seconds": 3}})),
+    );
+    assert_eq!(v["data"]["connected"], false, "{v}");
+    // The stored service is unchanged by either test.
+    let (_, v) = gw.api("GET", &format!("/services/{id}"), None);
+    assert_eq!(v["data"]["config"]["port"], 5432);
+}

@@ -162,6 +162,7 @@ pub fn router(state: AppState) -> Router {
         .route("/services/{id}/activate", post(services::activate))
         .route("/services/{id}/deactivate", post(services::deactivate))
         .route("/services/{id}/test", post(services::test))
+        .route("/services/test", post(services::test_draft))
         .route(
             "/minio/objects",
             get(minio::list)

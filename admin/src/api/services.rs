@@ -174,6 +174,50 @@ pub async fn test(State(s): State<AppState>, Path(id): Path<String>) -> ApiResul
     Ok(ok(s.services.test(&actors::def(&svc)).await))
 }
 
+/// A configuration to try before it is saved.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftTest {
+    /// `postgres`, `redis`, ...
+    pub service_type: String,
+    /// The settings as the form has them.
+    pub config: serde_json::Value,
+    /// When editing: the stored service, whose secrets fill masked fields.
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+/// `POST /api/services/test` with `{service_type, config, id?}`: connects with a
+/// configuration that is not saved (the form's "Test connection"); nothing is stored and no
+/// actor starts. Answers like `/services/{id}/test`.
+pub async fn test_draft(
+    State(s): State<AppState>,
+    b: Result<Json<DraftTest>, JsonRejection>,
+) -> ApiResult {
+    let d = body(b)?;
+    if !SERVICE_TYPES.contains(&d.service_type.as_str()) {
+        return Err(ApiError::bad_request(format!(
+            "service_type must be one of {}",
+            SERVICE_TYPES.join(", ")
+        )));
+    }
+    let config = match &d.id {
+        Some(id) => {
+            let stored = full_service(&s, id).await?;
+            crate::store::services::merge_config(&stored.config, &d.config)
+        }
+        None => d.config,
+    };
+    check_config(&d.service_type, &config)?;
+    let def = rust_edge_gateway_services::ServiceDef {
+        id: String::new(),
+        name: String::new(),
+        service_type: d.service_type,
+        config,
+    };
+    Ok(ok(s.services.test(&def).await))
+}
+
 /// `POST /api/endpoints/{id}/services` with `{service_id, pool_id}`
 pub async fn bind(
     State(s): State<AppState>,

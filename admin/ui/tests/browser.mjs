@@ -77,13 +77,13 @@ await step('token: asked, a wrong one explained, cancel sticks, then kept for th
 
 let helloId;
 await step('quick start: create, compile with live output, deploy, 200 on the gateway port', async () => {
-  await page.getByRole('link', { name: 'New endpoint' }).click();
+  await page.getByRole('link', { name: '+ Create Endpoint' }).click();
   await page.locator('.cm-content').waitFor();
   assert.match(await page.locator('.cm-content').innerText(), /Hello from Rust Edge Gateway!/);
   const details = page.locator('form[aria-label="Endpoint details"]');
   await details.locator('input[name=name]').fill('hello');
   await details.locator('input[name=path]').fill('/hello');
-  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.waitForURL(/#\/endpoints\/[0-9a-f-]{36}$/);
   helloId = page.url().split('/').pop();
   await badge().waitFor();
@@ -234,16 +234,21 @@ await step('logs, a panic, and a hot swap that drains', async () => {
 
 await step('create a SQLite service, test, activate and bind it', async () => {
   await nav('Services');
-  await page.getByRole('button', { name: 'New service' }).click();
+  await page.getByRole('button', { name: '+ Create Service' }).click();
   const form = page.locator('form[aria-label="New service"]');
   await form.locator('select[name=service_type]').selectOption('sqlite');
   await form.locator('input[name=name]').fill('ui-db');
   // Leaving a required field empty is an error in words.
-  await form.getByRole('button', { name: 'Create service' }).click();
+  await form.getByRole('button', { name: 'Save', exact: true }).click();
   assert.match(await form.locator('.notice-error').innerText(), /Database file is required/);
   await form.locator('input[name=path]').fill('ui-test.db');
   await form.locator('input[name=pool_size]').fill('2');
-  await form.getByRole('button', { name: 'Create service' }).click();
+  // As the user's docs go: test the connection, then save.
+  await form.getByRole('button', { name: 'Test connection' }).click();
+  await form.locator('.test-result.ok').waitFor();
+  assert.match(await form.locator('.test-result').innerText(), /Connected in [0-9.]+ ms/);
+  assert.deepEqual(await api('GET', '/services'), [], 'testing saved the service');
+  await form.getByRole('button', { name: 'Save', exact: true }).click();
   const card = page.locator('article[data-service="ui-db"]');
   await card.waitFor();
   await card.getByRole('button', { name: 'Test connection' }).click();
@@ -272,7 +277,7 @@ await step('create a SQLite service, test, activate and bind it', async () => {
 
 await step('a dead backend: test shows the error, activate refuses with the reason', async () => {
   await nav('Services');
-  await page.getByRole('button', { name: 'New service' }).click();
+  await page.getByRole('button', { name: '+ Create Service' }).click();
   const form = page.locator('form[aria-label="New service"]');
   await form.locator('select[name=service_type]').selectOption('postgres');
   await form.locator('input[name=name]').fill('dead-pg');
@@ -280,7 +285,10 @@ await step('a dead backend: test shows the error, activate refuses with the reas
   await form.locator('input[name=port]').fill('1');
   await form.locator('input[name=database]').fill('nothing');
   await form.locator('input[name=timeout_seconds]').fill('3');
-  await form.getByRole('button', { name: 'Create service' }).click();
+  await form.getByRole('button', { name: 'Test connection' }).click();
+  await form.locator('.test-result.bad').waitFor({ timeout: 20_000 });
+  assert.match(await form.locator('.test-result').innerText(), /Not connected: .*Connection refused/i);
+  await form.getByRole('button', { name: 'Save', exact: true }).click();
   const card = page.locator('article[data-service="dead-pg"]');
   await card.waitFor();
   await card.getByRole('button', { name: 'Test connection' }).click();

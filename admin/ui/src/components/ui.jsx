@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 const LABELS = {
   created: 'Created',
   compiled: 'Compiled',
-  running: 'Running',
+  running: 'Loaded',
   draining: 'Draining',
   stopped: 'Stopped',
   error: 'Error',

@@ -210,7 +210,7 @@ export function EndpointPage({ id }) {
 
   const compile = async () => {
     const r = await build();
-    if (r.ok) setInfo(`Compiled in ${(r.data.duration_ms / 1000).toFixed(1)} s.`);
+    if (r.ok) setInfo(`✓ Compiled successfully in ${(r.data.duration_ms / 1000).toFixed(1)}s`);
   };
 
   /** Deploy what the editor shows: save, build (a no-op when unchanged), then serve it. */
@@ -263,7 +263,7 @@ export function EndpointPage({ id }) {
         {id && dirty && <span class="unsaved">Unsaved changes</span>}
         <div class="actions">
           <ActionButton onError={setError} action={save} disabled={id && !dirty}>
-            {id ? 'Save' : 'Create'}
+            Save
           </ActionButton>
           {id && (
             <>
@@ -334,7 +334,7 @@ export function EndpointPage({ id }) {
               {tab === 'services' && <BindingsPanel id={id} />}
             </div>
           ) : (
-            <p class="muted">Create the endpoint to compile and deploy it.</p>
+            <p class="muted">Save the endpoint to compile and deploy it.</p>
           )}
         </div>
         <form class="details" onSubmit={(e) => e.preventDefault()} aria-label="Endpoint details">

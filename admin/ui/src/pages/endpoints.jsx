@@ -59,7 +59,7 @@ export function EndpointsPage({ query }) {
       <div class="page-head">
         <h1>Endpoints</h1>
         <a class="button primary" href="#/endpoints/new">
-          New endpoint
+          + Create Endpoint
         </a>
       </div>
       <div class="filters">

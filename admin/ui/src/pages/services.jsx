@@ -53,6 +53,18 @@ function ServiceForm({ service, onDone, onCancel }) {
   const [name, setName] = useState(service ? service.name : '');
   const [values, setValues] = useState(service ? { ...service.config } : { protocol: 'ftp' });
   const [error, setError] = useState('');
+  const [tested, setTested] = useState(null);
+  const tryIt = async () => {
+    setError('');
+    setTested({ pending: true });
+    const config = configFrom(type, values, Boolean(service));
+    try {
+      setTested(await post('/services/test', { service_type: type, config, id: service ? service.id : undefined }));
+    } catch (e) {
+      setTested(null);
+      throw e;
+    }
+  };
   const save = async () => {
     setError('');
     if (!name.trim()) throw new Error('Name is required.');
@@ -78,16 +90,34 @@ function ServiceForm({ service, onDone, onCancel }) {
         </Field>
       </div>
       <ConfigFields type={type} values={values} onChange={setValues} />
+      <TestResult result={tested} />
       <Notice kind="error">{error}</Notice>
       <div class="row">
+        <ActionButton onError={setError} action={tryIt}>
+          Test connection
+        </ActionButton>
         <ActionButton class="primary" onError={setError} action={save}>
-          {service ? 'Save' : 'Create service'}
+          Save
         </ActionButton>
         <button type="button" onClick={onCancel}>
           Cancel
         </button>
       </div>
     </form>
+  );
+}
+
+/** The outcome of a connection test: latency, or the backend's reason. */
+function TestResult({ result }) {
+  if (!result) return null;
+  return (
+    <div class={`test-result ${result.pending ? '' : result.connected ? 'ok' : 'bad'}`} role="status">
+      {result.pending
+        ? 'Testing…'
+        : result.connected
+          ? `Connected in ${ms(result.latency_ms)}`
+          : `Not connected: ${result.error}`}
+    </div>
   );
 }
 
@@ -161,7 +191,7 @@ export function ServicesPage() {
       <div class="page-head">
         <h1>Services</h1>
         <button type="button" class="primary" onClick={() => setEditing('new')}>
-          New service
+          + Create Service
         </button>
       </div>
       <Notice kind="error" onClose={() => setError('')}>
@@ -203,11 +233,7 @@ export function ServicesPage() {
                   .map(([k, v]) => `${k}=${v}`)
                   .join(' · ')}
               </div>
-              {t && (
-                <div class={`test-result ${t.pending ? '' : t.connected ? 'ok' : 'bad'}`} role="status">
-                  {t.pending ? 'Testing…' : t.connected ? `Connected in ${ms(t.latency_ms)}` : `Not connected: ${t.error}`}
-                </div>
-              )}
+              <TestResult result={t} />
               <div class="row wrap">
                 <ActionButton class="small" onError={setError} action={test(s)}>
                   Test connection
