@@ -98,9 +98,13 @@ async function unwrap(res) {
   return j.data;
 }
 
-/** Calls the API and returns the envelope's `data`, or throws an ApiError. */
+/** Calls the API and returns the envelope's `data`, or throws an ApiError. A change
+ * (any method but GET) is announced as a `reg-changed` event, so the header's figures
+ * follow at once. */
 export async function api(method, path, body) {
-  return unwrap(await send(method, path, body));
+  const data = await unwrap(await send(method, path, body));
+  if (method !== 'GET') dispatchEvent(new Event('reg-changed'));
+  return data;
 }
 
 export const get = (path) => api('GET', path);

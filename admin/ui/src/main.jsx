@@ -112,9 +112,11 @@ function Header({ hash }) {
     };
     tick();
     const t = setInterval(tick, 3000);
+    addEventListener('reg-changed', tick);
     return () => {
       alive = false;
       clearInterval(t);
+      removeEventListener('reg-changed', tick);
     };
   }, [hash]);
   return (
