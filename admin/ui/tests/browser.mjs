@@ -411,6 +411,12 @@ await step('endpoint list with badges and filters', async () => {
   assert.equal(await page.locator('tr[data-endpoint="hello"]').count(), 0);
   await page.locator('select[aria-label="Filter by collection"]').selectOption({ label: 'All' });
   await page.locator('tr[data-endpoint="hello"]').waitFor();
+  // By domain: one with no endpoints, then back to another without going through All.
+  await page.locator('select[aria-label="Filter by domain"]').selectOption('api.example.test');
+  await page.locator('.empty:has-text("No endpoints match these filters")').waitFor();
+  await page.locator('select[aria-label="Filter by domain"]').selectOption('*');
+  await page.locator('tr[data-endpoint="hello"]').waitFor();
+  await page.locator('select[aria-label="Filter by domain"]').selectOption({ label: 'All' });
   await noHorizontalOverflow('endpoint list at 1280x800');
 });
 

@@ -6,6 +6,7 @@ import { Notice, StatusBadge, ms } from '../components/ui.jsx';
 export function EndpointsPage({ query }) {
   const [endpoints, setEndpoints] = useState(null);
   const [collections, setCollections] = useState([]);
+  const [hosts, setHosts] = useState([]);
   const [stats, setStats] = useState({ endpoints: [], draining_endpoints: [] });
   const [error, setError] = useState('');
   const domain = query.get('domain') || '';
@@ -19,14 +20,17 @@ export function EndpointsPage({ query }) {
       const q = new URLSearchParams();
       if (domain) q.set('domain', domain);
       if (collection) q.set('collection_id', collection);
-      const [eps, cols, st] = await Promise.all([
+      const [eps, cols, st, doms] = await Promise.all([
         get(`/endpoints${q.toString() ? `?${q}` : ''}`),
         get('/collections'),
         get('/stats'),
+        get('/domains'),
       ]);
       if (mine !== seq.current) return;
       setEndpoints(eps);
       setCollections(cols);
+      // Hosts to filter by: every domain's, plus those endpoints use without a domain entry.
+      setHosts((h) => [...new Set([...h, '*', ...doms.map((d) => d.host), ...eps.map((e) => e.domain)])].sort());
       setStats(st);
       setError('');
     } catch (e) {
@@ -52,7 +56,7 @@ export function EndpointsPage({ query }) {
   const draining = new Set(stats.draining_endpoints || []);
   const colName = Object.fromEntries(collections.map((c) => [c.id, c.name]));
   const basePath = Object.fromEntries(collections.map((c) => [c.id, c.base_path || '']));
-  const domains = [...new Set([...(endpoints || []).map((e) => e.domain), domain].filter(Boolean))].sort();
+  const domains = [...new Set([...hosts, domain].filter(Boolean))].sort();
 
   return (
     <section>
