@@ -118,6 +118,11 @@ fn ping_bundle() -> Vec<u8> {
 /// Runs `admin/ui/tests/<script>` in Node.js with `envs`; screenshots go to
 /// `target/ui-artifacts/<artifacts>/`. Panics with its output unless it passes.
 fn run_browser_script(script: &str, artifacts: &str, envs: &[(&str, String)]) -> String {
+    // One Chromium at a time: two on a 2-core machine beside cargo builds make timeouts.
+    static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_BROWSER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let root = repo();
     let ui = root.join("admin/ui");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -204,6 +209,9 @@ fn admin_ui_in_headless_chromium() {
     }
 }
 
+/// A handler echoing what the try-it panel sends, and a 2 MiB answer on `?big`.
+const ECHO: &str = "use rust_edge_gateway_sdk::prelude::*;\n\n#[handler]\npub async fn handle(_ctx: &Context, req: Request) -> Response {\n    if req.query_param(\"big\").is_some() {\n        return Response::text(200, \"x\".repeat(2 * 1024 * 1024));\n    }\n    Response::ok(json!({ \"path\": req.path, \"x_try\": req.header(\"x-try\"), \"host\": req.header(\"host\") }))\n}\n";
+
 /// `POST url` with no body through ureq (which reads chunked answers); status and body.
 fn post_raw(url: &str) -> (u16, String, String) {
     let (status, resp) = match ureq::post(url).call() {
@@ -219,7 +227,7 @@ fn post_raw(url: &str) -> (u16, String, String) {
 fn compile_streams_cargo_output_and_try_it_reaches_the_gateway() {
     let dir = tempfile::tempdir().expect("tempdir");
     let gw = Gateway::start(dir.path(), &[]);
-    let id = gw.create("streamed", "GET", "/streamed", None);
+    let id = gw.create("streamed", "GET", "/streamed", Some(ECHO));
     let url = format!("http://{}/api/endpoints/{id}/compile?stream=true", gw.admin);
 
     // A good build: lines as cargo prints them, then the outcome. Each line is timed on
@@ -265,7 +273,53 @@ fn compile_streams_cargo_output_and_try_it_reaches_the_gateway() {
     let answer: serde_json::Value =
         serde_json::from_str(v["data"]["body"].as_str().expect("body")).expect("json body");
     assert_eq!(answer["path"], "/streamed");
+    assert_eq!(
+        answer["x_try"], "yes",
+        "the header did not reach the handler: {v}"
+    );
     assert!(v["data"]["duration_ms"].as_f64().expect("duration") > 0.0);
+    assert_eq!(v["data"]["truncated"], false);
+    // A 2 MiB answer is shown cut at 1 MiB, not refused.
+    let (s, v) = gw.api(
+        "POST",
+        &format!("/endpoints/{id}/try"),
+        Some(serde_json::json!({"path": "/streamed?big=1"})),
+    );
+    assert_eq!(s, 200);
+    assert_eq!(v["data"]["status"], 200);
+    assert_eq!(v["data"]["truncated"], true);
+    assert_eq!(v["data"]["body"].as_str().map(str::len), Some(1024 * 1024));
+
+    // A wildcard domain is tried as try.<suffix>; a Host given in the headers replaces it.
+    let (s, v) = gw.api(
+        "POST",
+        "/endpoints",
+        Some(serde_json::json!({"name": "wild", "path": "/wild", "method": "GET", "domain": "*.wild.test", "code": ECHO})),
+    );
+    assert_eq!(s, 200, "{v}");
+    let wild = v["data"]["id"].as_str().expect("id").to_string();
+    gw.deploy(&wild);
+    for (headers, host) in [
+        (serde_json::json!({}), "try.wild.test"),
+        (
+            serde_json::json!({"Host": "api.wild.test"}),
+            "api.wild.test",
+        ),
+    ] {
+        let (s, v) = gw.api(
+            "POST",
+            &format!("/endpoints/{wild}/try"),
+            Some(serde_json::json!({ "headers": headers })),
+        );
+        assert_eq!(
+            (s, &v["data"]["status"]),
+            (200, &serde_json::json!(200)),
+            "{v}"
+        );
+        let answer: serde_json::Value =
+            serde_json::from_str(v["data"]["body"].as_str().expect("body")).expect("json");
+        assert_eq!(answer["host"], host, "{v}");
+    }
     let (s, v) = gw.api(
         "POST",
         &format!("/endpoints/{id}/try"),

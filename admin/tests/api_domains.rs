@@ -198,3 +198,54 @@ fn partial_updates_keep_absent_fields_and_clear_null_ones() {
     assert_eq!(v["data"]["description"], Value::Null, "{v}");
     assert_eq!(v["data"]["host"], "d.test");
 }
+
+#[test]
+fn a_serving_endpoint_follows_a_route_change_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gw = Gateway::start(dir.path(), &[]);
+    let (_, d) = gw.api(
+        "POST",
+        "/domains",
+        Some(json!({"name": "D", "host": "d.test"})),
+    );
+    let domain = d["data"]["id"].as_str().expect("id").to_string();
+    let (_, c) = gw.api(
+        "POST",
+        "/collections",
+        Some(json!({"domain_id": domain, "name": "C", "base_path": "/v1"})),
+    );
+    let coll = c["data"]["id"].as_str().expect("id").to_string();
+    let (_, e) = gw.api(
+        "POST",
+        "/endpoints",
+        Some(json!({"name": "moved", "path": "/moved", "method": "GET", "domain": "*", "collection_id": coll})),
+    );
+    let ep = e["data"]["id"].as_str().expect("id").to_string();
+    gw.deploy(&ep);
+    assert_eq!(gw.get("/v1/moved").status, 200);
+
+    // Out of the collection: served without the base path, no redeploy.
+    let (s, v) = gw.api(
+        "PUT",
+        &format!("/endpoints/{ep}"),
+        Some(json!({"collection_id": null})),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(gw.get("/moved").status, 200);
+    assert_eq!(gw.get("/v1/moved").status, 404);
+
+    // Onto a route another serving endpoint holds: 409, and the route stays as it was.
+    let other = gw.create("other", "GET", "/taken", None);
+    gw.deploy(&other);
+    let (s, v) = gw.api(
+        "PUT",
+        &format!("/endpoints/{ep}"),
+        Some(json!({"path": "/taken"})),
+    );
+    assert_eq!(s, 409, "{v}");
+    assert!(v["error"].as_str().unwrap_or("").contains("undone"), "{v}");
+    let (_, v) = gw.api("GET", &format!("/endpoints/{ep}"), None);
+    assert_eq!(v["data"]["path"], "/moved");
+    assert_eq!(gw.get("/moved").status, 200);
+    assert_eq!(gw.get("/taken").status, 200);
+}

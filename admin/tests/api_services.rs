@@ -171,4 +171,37 @@ fn a_draft_configuration_is_tested_without_being_saved() {
     // The stored service is unchanged by either test.
     let (_, v) = gw.api("GET", &format!("/services/{id}"), None);
     assert_eq!(v["data"]["config"]["port"], 5432);
+    let (s, v) = gw.api(
+        "POST",
+        "/services/test",
+        Some(json!({"service_type": "mysql", "id": id, "config": {}})),
+    );
+    assert_eq!(s, 400, "{v}");
+
+    // A server that checks passwords: the masked secret in the draft is the stored one.
+    support::backends::require("FTP", 2121);
+    let (_, v) = gw.api(
+        "POST",
+        "/services",
+        Some(json!({"name": "files", "service_type": "ftp", "config": {"host": "127.0.0.1", "port": 2121, "username": "svcuser", "password": "svcpass", "protocol": "ftp", "timeout_seconds": 10}})),
+    );
+    let ftp = v["data"]["id"].as_str().expect("id").to_string();
+    let (_, v) = gw.api(
+        "POST",
+        "/services/test",
+        Some(json!({"service_type": "ftp", "id": ftp, "config": {"password": "********"}})),
+    );
+    assert_eq!(
+        v["data"]["connected"], true,
+        "the stored password was not used: {v}"
+    );
+    let (_, v) = gw.api(
+        "POST",
+        "/services/test",
+        Some(json!({"service_type": "ftp", "id": ftp, "config": {"password": "wrong"}})),
+    );
+    assert_eq!(
+        v["data"]["connected"], false,
+        "a wrong password connected: {v}"
+    );
 }

@@ -87,7 +87,8 @@ pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult
     Ok(ok(e))
 }
 
-/// `PUT /api/endpoints/{id}` with any subset of the fields.
+/// `PUT /api/endpoints/{id}` with any subset of the fields. A serving endpoint whose route
+/// (path, method, domain, collection) changes is re-routed at once.
 pub async fn update(
     State(s): State<AppState>,
     Path(id): Path<String>,
@@ -119,6 +120,34 @@ pub async fn update(
         .update_endpoint(&id, &u)
         .await?
         .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    let moved = (
+        &updated.path,
+        &updated.method,
+        &updated.domain,
+        &updated.collection_id,
+    ) != (&cur.path, &cur.method, &cur.domain, &cur.collection_id);
+    if moved && s.serving.is_serving(&id) {
+        // A serving endpoint follows its new route at once (its current library, re-routed);
+        // a route another endpoint holds puts the old one back.
+        let base = s
+            .store
+            .collection_base_path(updated.collection_id.as_deref())
+            .await?;
+        if let Err(err) = s.serving.start(&updated, base.as_deref()).await {
+            let back = EndpointUpdate {
+                path: Some(cur.path.clone()),
+                method: Some(cur.method.clone()),
+                domain: Some(cur.domain.clone()),
+                collection_id: Some(cur.collection_id.clone()),
+                ..Default::default()
+            };
+            s.store.update_endpoint(&id, &back).await?;
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                format!("the new route cannot be served; the route change was undone: {err}"),
+            ));
+        }
+    }
     Ok(ok(updated))
 }
 

@@ -204,6 +204,12 @@ pub async fn test_draft(
     let config = match &d.id {
         Some(id) => {
             let stored = full_service(&s, id).await?;
+            if stored.service_type != d.service_type {
+                return Err(ApiError::bad_request(format!(
+                    "service {id} is a {} service, not {}",
+                    stored.service_type, d.service_type
+                )));
+            }
             crate::store::services::merge_config(&stored.config, &d.config)
         }
         None => d.config,

@@ -314,3 +314,71 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_build_outcome_never_overwrites_running() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).await.expect("store");
+        let new = NewEndpoint {
+            name: "e".into(),
+            path: "/e".into(),
+            method: "GET".into(),
+            domain: "*".into(),
+            collection_id: None,
+            description: None,
+            code: None,
+            dependencies: None,
+            enabled: None,
+        };
+        let e = store.create_endpoint(&new, "code").await.expect("create");
+        let status_of = |id: String| {
+            let store = store.clone();
+            async move {
+                let e = store.get_endpoint(&id).await.expect("get").expect("exists");
+                (e.status, e.last_error)
+            }
+        };
+
+        // Not running: the outcome is recorded.
+        store
+            .set_build_outcome(&e.id, status::ERROR, Some("bad"))
+            .await
+            .expect("outcome");
+        assert_eq!(
+            status_of(e.id.clone()).await,
+            (status::ERROR.to_string(), Some("bad".to_string()))
+        );
+        // A deploy lands while a build runs: its outcome keeps `running`, error or not.
+        store
+            .set_status(&e.id, status::RUNNING, None)
+            .await
+            .expect("running");
+        for (outcome, err) in [
+            (status::ERROR, Some("late failure")),
+            (status::COMPILED, None),
+        ] {
+            store
+                .set_build_outcome(&e.id, outcome, err)
+                .await
+                .expect("outcome");
+            assert_eq!(
+                status_of(e.id.clone()).await,
+                (status::RUNNING.to_string(), err.map(String::from))
+            );
+        }
+        // Stopped, then built: compiled.
+        store
+            .set_status(&e.id, status::STOPPED, None)
+            .await
+            .expect("stopped");
+        store
+            .set_build_outcome(&e.id, status::COMPILED, None)
+            .await
+            .expect("outcome");
+        assert_eq!(status_of(e.id).await.0, status::COMPILED);
+    }
+}

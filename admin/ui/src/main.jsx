@@ -77,7 +77,11 @@ function TokenDialog({ ask }) {
     <div class="modal-backdrop">
       <form class="modal" onSubmit={submit} aria-labelledby="token-title">
         <h2 id="token-title">Admin token</h2>
-        <p class="muted">This gateway protects its management API. {ask.reason}</p>
+        <p class="muted">
+          {token()
+            ? 'The API refused the token given. Enter the one the gateway was started with.'
+            : 'This gateway protects its management API: enter the token it was started with (--admin-token or REG_ADMIN_TOKEN).'}
+        </p>
         <label class="field">
           <span class="field-label">Token</span>
           <input type="password" name="token" autoFocus value={value} onInput={(e) => setValue(e.target.value)} />

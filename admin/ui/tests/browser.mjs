@@ -58,7 +58,7 @@ await step('token: asked, a wrong one explained, cancel sticks, then kept for th
   await page.locator('.notice-error').first().waitFor();
   assert.match(await page.locator('.notice-error').first().innerText(), /invalid admin token/);
   // The next refresh asks again; Cancel stops the asking.
-  await page.locator('input[name=token]').waitFor({ timeout: 6000 });
+  await page.locator('input[name=token]').waitFor({ timeout: 20_000 });
   await page.getByRole('button', { name: 'Cancel' }).click();
   await page.waitForTimeout(4000);
   await noTokenPrompt();

@@ -89,7 +89,14 @@ function ServiceForm({ service, onDone, onCancel }) {
           <input name="name" value={name} onInput={(e) => setName(e.target.value)} placeholder="main-db" />
         </Field>
       </div>
-      <ConfigFields type={type} values={values} onChange={setValues} />
+      <ConfigFields
+        type={type}
+        values={values}
+        onChange={(v) => {
+          setValues(v);
+          setTested(null); // a result describes the settings it was made with
+        }}
+      />
       <TestResult result={tested} />
       <Notice kind="error">{error}</Notice>
       <div class="row">
