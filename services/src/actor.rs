@@ -100,6 +100,7 @@ impl ActorHandle {
     pub(crate) fn spawn(
         runtime: &tokio::runtime::Handle,
         name: String,
+        backend_label: String,
         kind: ServiceKind,
         backend: Arc<dyn Backend>,
         concurrency: usize,
@@ -109,6 +110,7 @@ impl ActorHandle {
         let stats = Arc::new(CallStats::default());
         let join = runtime.spawn(run(
             name,
+            backend_label,
             backend,
             rx,
             concurrency,
@@ -159,6 +161,7 @@ impl ActorHandle {
 
 async fn run(
     name: String,
+    backend_label: String,
     backend: Arc<dyn Backend>,
     mut rx: mpsc::Receiver<Job>,
     concurrency: usize,
@@ -177,13 +180,14 @@ async fn run(
                     let spawn = backend.task_per_operation();
                     let backend = Arc::clone(&backend);
                     let stats = Arc::clone(&stats);
+                    let label = backend_label.clone();
                     let work = async move {
                         let started = std::time::Instant::now();
                         let result = match tokio::time::timeout(timeout, backend.run(op)).await {
                             Ok(r) => r,
                             Err(_) => Err(fault(
                                 FaultKind::Timeout,
-                                format!("the backend did not answer within {} s", timeout.as_secs()),
+                                format!("{label} did not answer within {} s", timeout.as_secs()),
                             )),
                         };
                         stats.record(&result, started.elapsed());

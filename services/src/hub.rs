@@ -239,6 +239,7 @@ impl ServiceHub {
         let actor = ActorHandle::spawn(
             &self.inner.runtime,
             def.name.clone(),
+            def.service_type.clone(),
             config.kind(),
             backend,
             config.concurrency(),
