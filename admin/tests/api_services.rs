@@ -67,10 +67,22 @@ fn services_crud_masks_secrets_and_binds() {
     assert_eq!(v["data"], json!([{"service_id": id, "pool_id": "main"}]));
     let (_, v) = gw.api("GET", &format!("/endpoints/{ep}/services"), None);
     assert_eq!(v["data"][0]["pool_id"], "main");
+    // And from the service's side: who uses it, under which name.
+    let (s, v) = gw.api("GET", &format!("/services/{id}/endpoints"), None);
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        v["data"],
+        json!([{"endpoint_id": ep, "name": "users", "method": "GET", "path": "/users", "pool_id": "main"}])
+    );
+    assert_eq!(gw.api("GET", "/services/nope/endpoints", None).0, 404);
     let (s, _) = gw.api("DELETE", &format!("/endpoints/{ep}/services/{id}"), None);
     assert_eq!(s, 200);
     let (s, _) = gw.api("DELETE", &format!("/endpoints/{ep}/services/{id}"), None);
     assert_eq!(s, 404);
+    assert_eq!(
+        gw.api("GET", &format!("/services/{id}/endpoints"), None).1["data"],
+        json!([])
+    );
 
     // Errors.
     for body in [

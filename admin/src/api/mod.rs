@@ -163,6 +163,7 @@ pub fn router(state: AppState) -> Router {
         .route("/services/{id}/deactivate", post(services::deactivate))
         .route("/services/{id}/test", post(services::test))
         .route("/services/test", post(services::test_draft))
+        .route("/services/{id}/endpoints", get(services::users))
         .route(
             "/minio/objects",
             get(minio::list)

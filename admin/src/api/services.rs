@@ -115,6 +115,14 @@ pub async fn delete(State(s): State<AppState>, Path(id): Path<String>) -> ApiRes
     Ok(ok(serde_json::Value::Null))
 }
 
+/// `GET /api/services/{id}/endpoints`: the endpoints bound to the service, with pool ids.
+pub async fn users(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    if s.store.get_service(&id).await?.is_none() {
+        return Err(ApiError::not_found("service", &id));
+    }
+    Ok(ok(s.store.service_users(&id).await?))
+}
+
 async fn full_service(s: &AppState, id: &str) -> Result<crate::store::services::Service, ApiError> {
     s.store
         .service_with_secrets(id)

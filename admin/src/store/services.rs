@@ -300,6 +300,43 @@ impl Store {
             })
             .collect())
     }
+
+    /// The endpoints a service is bound to, with their pool ids.
+    pub async fn service_users(&self, service_id: &str) -> Result<Vec<ServiceUser>, StoreError> {
+        let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT e.id, e.name, e.method, e.path, b.pool_id FROM endpoint_services b \
+             JOIN endpoints e ON e.id = b.endpoint_id WHERE b.service_id = ?1 \
+             ORDER BY e.path, e.method",
+        )
+        .bind(service_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(endpoint_id, name, method, path, pool_id)| ServiceUser {
+                endpoint_id,
+                name,
+                method,
+                path,
+                pool_id,
+            })
+            .collect())
+    }
+}
+
+/// An endpoint bound to a service.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceUser {
+    /// The endpoint.
+    pub endpoint_id: String,
+    /// Its name.
+    pub name: String,
+    /// Its method.
+    pub method: String,
+    /// Its path.
+    pub path: String,
+    /// The name its code uses for the service.
+    pub pool_id: String,
 }
 
 #[cfg(test)]

@@ -260,6 +260,9 @@ await step('create a SQLite service, test, activate and bind it', async () => {
   await card.locator('input[aria-label="Pool id for ui-db"]').fill('main');
   await card.getByRole('button', { name: 'Bind' }).click();
   await page.locator('.notice-ok:has-text("Bound ui-db")').waitFor();
+  // The card says who uses the service now.
+  await card.locator('ul[aria-label="Endpoints using ui-db"] li:has-text("/hello")').waitFor();
+  assert.match(await card.locator('.used-by').innerText(), /GET \/hello as main/);
   await shot('06-services');
   const services = await api('GET', '/services');
   const svc = services.find((s) => s.name === 'ui-db');
@@ -395,13 +398,31 @@ await step('bundle upload: compiled, deployed, reported', async () => {
   assert.deepEqual(await res.json(), { pong: true });
 });
 
+await step('OpenAPI import by pasting the document', async () => {
+  await page.reload();
+  await page.locator('h1:has-text("Import")').waitFor();
+  const spec = 'openapi: 3.0.3\ninfo:\n  title: Pasted\n  version: "1"\npaths:\n  /pasted/{id}:\n    get:\n      operationId: getPasted\n';
+  await page.locator('textarea[name=spec]').fill(spec);
+  await page.getByRole('button', { name: 'Import document' }).click();
+  const report = page.locator('[aria-label="Import report"]');
+  await report.waitFor();
+  assert.match(await report.innerText(), /1 endpoint\(s\) created/);
+  assert.match(await report.innerText(), /\/pasted\/\{id\}/);
+  // A document that is not OpenAPI: the API's reason, in words.
+  await page.locator('textarea[name=spec]').fill('this: is not openapi');
+  await page.getByRole('button', { name: 'Import document' }).click();
+  await page.locator('.notice-error').waitFor();
+  assert.ok((await page.locator('.notice-error').innerText()).trim().length > 10);
+});
+
 await step('endpoint list with badges and filters', async () => {
   await nav('Endpoints');
   await page.locator('tr[data-endpoint="hello"] [data-status=running]').waitFor();
-  assert.equal(await page.locator('table[aria-label=Endpoints] tbody tr').count(), imported + 2);
+  assert.equal(await page.locator('table[aria-label=Endpoints] tbody tr').count(), imported + 3);
   await page.locator('tr[data-endpoint="ping"] [data-status=running]').waitFor();
-  // All imported endpoints are Created but the one deployed from the collection.
-  assert.equal(await page.locator('tbody [data-status=created]').count(), imported - 1);
+  // All imported endpoints are Created but the one deployed from the collection, plus the
+  // pasted one.
+  assert.equal(await page.locator('tbody [data-status=created]').count(), imported);
   await shot('10-endpoints');
   await page.locator('select[aria-label="Filter by collection"]').selectOption({ label: 'Pets' });
   await page.waitForFunction(

@@ -128,6 +128,34 @@ function TestResult({ result }) {
   );
 }
 
+/** The endpoints bound to a service, each with its pool id and an Unbind. */
+function UsedBy({ service, users, onError, reload }) {
+  if (users.length === 0) return <p class="muted small">Not bound to any endpoint.</p>;
+  return (
+    <ul class="used-by" aria-label={`Endpoints using ${service.name}`}>
+      {users.map((u) => (
+        <li>
+          <a href={`#/endpoints/${u.endpoint_id}`}>
+            <span class={`method method-${u.method}`}>{u.method}</span> <code>{u.path}</code>
+          </a>{' '}
+          as <code>{u.pool_id}</code>{' '}
+          <ActionButton
+            class="link"
+            onError={onError}
+            title={`Unbind ${service.name} from ${u.method} ${u.path}`}
+            action={async () => {
+              await del(`/endpoints/${u.endpoint_id}/services/${service.id}`);
+              await reload();
+            }}
+          >
+            unbind
+          </ActionButton>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function BindForm({ service, endpoints, onError, onDone }) {
   const [endpointId, setEndpointId] = useState('');
   const [poolId, setPoolId] = useState('');
@@ -163,11 +191,14 @@ export function ServicesPage() {
   const [error, setError] = useState('');
   const [info, setInfo] = useState('');
   const [tests, setTests] = useState({});
+  const [users, setUsers] = useState({});
   const load = async () => {
     try {
       const [s, e] = await Promise.all([get('/services'), get('/endpoints')]);
+      const used = await Promise.all(s.map((x) => get(`/services/${x.id}/endpoints`)));
       setServices(s);
       setEndpoints(e);
+      setUsers(Object.fromEntries(s.map((x, i) => [x.id, used[i]])));
     } catch (err) {
       setError(err.message);
     }
@@ -241,6 +272,7 @@ export function ServicesPage() {
                   .join(' · ')}
               </div>
               <TestResult result={t} />
+              <UsedBy service={s} users={users[s.id] || []} onError={setError} reload={load} />
               <div class="row wrap">
                 <ActionButton class="small" onError={setError} action={test(s)}>
                   Test connection
@@ -261,7 +293,9 @@ export function ServicesPage() {
                   class="small danger"
                   onError={setError}
                   action={async () => {
-                    if (!confirm(`Delete service ${s.name}?`)) return;
+                    const n = (users[s.id] || []).length;
+                    const note = n ? ` ${n} endpoint(s) are bound to it and will lose it.` : '';
+                    if (!confirm(`Delete service ${s.name}?${note}`)) return;
                     await del(`/services/${s.id}`);
                     await load();
                   }}
@@ -269,7 +303,15 @@ export function ServicesPage() {
                   Delete
                 </ActionButton>
               </div>
-              <BindForm service={s} endpoints={endpoints} onError={setError} onDone={setInfo} />
+              <BindForm
+                service={s}
+                endpoints={endpoints}
+                onError={setError}
+                onDone={async (m) => {
+                  setInfo(m);
+                  await load();
+                }}
+              />
             </article>
           );
         })}
