@@ -451,6 +451,19 @@ await step('stop and deploy again from the list', async () => {
   assert.equal((await fetch(`${GATEWAY}/hello`)).status, 200);
 });
 
+await step('delete an endpoint from its page', async () => {
+  await page.goto(`${ADMIN}/admin/#/endpoints`);
+  await page.locator('tr[data-endpoint="getPasted"] a').click();
+  await page.locator('.cm-content').waitFor();
+  const id = page.url().split('/').pop();
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.waitForURL(/#\/endpoints$/);
+  await page.locator('tr[data-endpoint="hello"]').waitFor();
+  assert.equal(await page.locator('tr[data-endpoint="getPasted"]').count(), 0);
+  const res = await fetch(`${ADMIN}/api/endpoints/${id}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  assert.equal(res.status, 404);
+});
+
 await step('narrow window (390x800)', async () => {
   await page.setViewportSize({ width: 390, height: 800 });
   for (const [hash, name] of [
