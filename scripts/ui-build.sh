@@ -11,6 +11,13 @@ set -euo pipefail
 cd "$(dirname "$0")/../admin/ui"
 
 command -v npm >/dev/null 2>&1 || { echo "error: npm not found; install Node.js (apt-get install nodejs npm)" >&2; exit 1; }
+# Vite 7 needs Node.js 20.19 or later.
+node_version=$(node -p 'process.versions.node')
+IFS=. read -r major minor _ <<<"$node_version"
+if [ "$major" -lt 20 ] || { [ "$major" -eq 20 ] && [ "$minor" -lt 19 ]; }; then
+  echo "error: Node.js $node_version is too old for the UI build (Vite 7 needs 20.19+); install a newer Node.js (e.g. from nodejs.org or NodeSource)" >&2
+  exit 1
+fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "[ui-build] npm ci (admin/ui)"
   npm ci --no-audit --no-fund --loglevel=error
