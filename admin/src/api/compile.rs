@@ -87,11 +87,7 @@ async fn build(
     id: &str,
     progress: impl FnMut(&str) + Send,
 ) -> Result<JsonValue, ApiError> {
-    let e = s
-        .store
-        .get_endpoint(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("endpoint", id))?;
+    let e = super::endpoints::find(s, id).await?;
     match s
         .compiler
         .compile_with_progress(&e.id, &e.code, &e.dependencies, progress)

@@ -23,6 +23,23 @@ pub async fn handle(ctx: &Context, req: Request) -> Response {
 }
 "#;
 
+/// The endpoint with this id, or the API's 404.
+pub(crate) async fn find(
+    s: &AppState,
+    id: &str,
+) -> Result<crate::store::endpoints::Endpoint, ApiError> {
+    s.store
+        .get_endpoint(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("endpoint", id))
+}
+
+/// `GET /api/templates/handler`: the code a new endpoint starts with (the admin UI's
+/// editor shows it before the endpoint exists).
+pub async fn template() -> ApiResult {
+    Ok(ok(serde_json::json!({ "code": DEFAULT_CODE })))
+}
+
 const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
 
 fn check_route(method: &str, path: &str, domain: &str) -> Result<(), ApiError> {
@@ -79,11 +96,7 @@ pub async fn create(
 
 /// `GET /api/endpoints/{id}`
 pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    let e = s
-        .store
-        .get_endpoint(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    let e = find(&s, &id).await?;
     Ok(ok(e))
 }
 
@@ -95,11 +108,7 @@ pub async fn update(
     b: Result<Json<EndpointUpdate>, JsonRejection>,
 ) -> ApiResult {
     let u = body(b)?;
-    let cur = s
-        .store
-        .get_endpoint(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    let cur = find(&s, &id).await?;
     check_route(
         u.method.as_deref().unwrap_or(&cur.method),
         u.path.as_deref().unwrap_or(&cur.path),
@@ -163,11 +172,7 @@ pub async fn delete(State(s): State<AppState>, Path(id): Path<String>) -> ApiRes
 /// `POST /api/endpoints/{id}/start`: loads the compiled library, or hot-swaps it in with
 /// draining when the endpoint already serves.
 pub async fn start(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    let e = s
-        .store
-        .get_endpoint(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    let e = find(&s, &id).await?;
     let base = s
         .store
         .collection_base_path(e.collection_id.as_deref())
@@ -198,10 +203,7 @@ pub async fn start(State(s): State<AppState>, Path(id): Path<String>) -> ApiResu
 
 /// `POST /api/endpoints/{id}/stop`: stops serving; requests in flight finish.
 pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    s.store
-        .get_endpoint(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    find(&s, &id).await?;
     let swap = s.serving.stop(&id);
     s.store.set_status(&id, status::STOPPED, None).await?;
     Ok(ok(
@@ -211,10 +213,6 @@ pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> ApiResul
 
 /// `GET /api/endpoints/{id}/logs`: what the handler printed and its panics, oldest first.
 pub async fn logs(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    let e = s
-        .store
-        .get_endpoint(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    let e = find(&s, &id).await?;
     Ok(ok(s.logs.lines(u64::try_from(e.scope).unwrap_or(0))))
 }

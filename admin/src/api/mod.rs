@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
                 .delete(endpoints::delete),
         )
         .route("/endpoints/{id}/compile", post(compile::compile))
+        .route("/templates/handler", get(endpoints::template))
         .route("/endpoints/{id}/start", post(endpoints::start))
         .route("/endpoints/{id}/stop", post(endpoints::stop))
         .route("/endpoints/{id}/logs", get(endpoints::logs))

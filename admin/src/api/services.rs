@@ -239,10 +239,7 @@ pub async fn bind(
     b: Result<Json<Binding>, JsonRejection>,
 ) -> ApiResult {
     let binding = body(b)?;
-    s.store
-        .get_endpoint(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    super::endpoints::find(&s, &id).await?;
     if s.store.get_service(&binding.service_id).await?.is_none() {
         return Err(ApiError::bad_request(format!(
             "service_id {} does not exist",
@@ -267,10 +264,7 @@ pub async fn bind(
 
 /// `GET /api/endpoints/{id}/services`
 pub async fn bindings(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    s.store
-        .get_endpoint(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    super::endpoints::find(&s, &id).await?;
     Ok(ok(s.store.bindings(&id).await?))
 }
 
@@ -279,10 +273,7 @@ pub async fn unbind(
     State(s): State<AppState>,
     Path((id, service_id)): Path<(String, String)>,
 ) -> ApiResult {
-    s.store
-        .get_endpoint(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    super::endpoints::find(&s, &id).await?;
     if !s.store.unbind_service(&id, &service_id).await? {
         return Err(ApiError::not_found("binding", &service_id));
     }

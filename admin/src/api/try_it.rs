@@ -50,11 +50,7 @@ pub async fn try_it(
     req: Result<Json<TryRequest>, JsonRejection>,
 ) -> ApiResult {
     let t = body(req)?;
-    let e = s
-        .store
-        .get_endpoint(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    let e = super::endpoints::find(&s, &id).await?;
     let base = s
         .store
         .collection_base_path(e.collection_id.as_deref())

@@ -78,8 +78,8 @@ await step('token: asked, a wrong one explained, cancel sticks, then kept for th
 let helloId;
 await step('quick start: create, compile with live output, deploy, 200 on the gateway port', async () => {
   await page.getByRole('link', { name: '+ Create Endpoint' }).click();
-  await page.locator('.cm-content').waitFor();
-  assert.match(await page.locator('.cm-content').innerText(), /Hello from Rust Edge Gateway!/);
+  // The editor opens on the gateway's default handler.
+  await page.locator('.cm-content', { hasText: 'Hello from Rust Edge Gateway!' }).waitFor();
   const details = page.locator('form[aria-label="Endpoint details"]');
   await details.locator('input[name=name]').fill('hello');
   await details.locator('input[name=path]').fill('/hello');

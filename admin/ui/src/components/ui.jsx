@@ -36,6 +36,34 @@ export function Notice({ kind = 'info', children, onClose }) {
   );
 }
 
+/** A page's error and success messages, each dismissable. */
+export function Messages({ error, setError, info, setInfo }) {
+  return (
+    <>
+      <Notice kind="error" onClose={() => setError('')}>
+        {error}
+      </Notice>
+      <Notice kind="ok" onClose={() => setInfo('')}>
+        {info}
+      </Notice>
+    </>
+  );
+}
+
+/** Save and Cancel of a table row being edited in place. */
+export function RowEditActions({ onSave, onCancel, onError }) {
+  return (
+    <>
+      <ActionButton class="small primary" onError={onError} action={onSave}>
+        Save
+      </ActionButton>{' '}
+      <button type="button" class="small" onClick={onCancel}>
+        Cancel
+      </button>
+    </>
+  );
+}
+
 /** A labelled form field. */
 export function Field({ label, hint, children }) {
   return (

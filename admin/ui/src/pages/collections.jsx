@@ -2,7 +2,7 @@
 // edit, delete.
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, post, put } from '../api.js';
-import { ActionButton, Field, Notice } from '../components/ui.jsx';
+import { ActionButton, Field, Notice, RowEditActions } from '../components/ui.jsx';
 
 function CollectionRow({ c, domainName, onError, reload }) {
   const [edit, setEdit] = useState(null);
@@ -21,10 +21,10 @@ function CollectionRow({ c, domainName, onError, reload }) {
           <input aria-label="Collection description" value={edit.description} onInput={set('description')} />
         </td>
         <td>
-          <ActionButton
-            class="small primary"
+          <RowEditActions
             onError={onError}
-            action={async () => {
+            onCancel={() => setEdit(null)}
+            onSave={async () => {
               await put(`/collections/${c.id}`, {
                 name: edit.name.trim(),
                 base_path: edit.base_path.trim() || null,
@@ -33,12 +33,7 @@ function CollectionRow({ c, domainName, onError, reload }) {
               setEdit(null);
               await reload();
             }}
-          >
-            Save
-          </ActionButton>{' '}
-          <button type="button" class="small" onClick={() => setEdit(null)}>
-            Cancel
-          </button>
+          />
         </td>
       </tr>
     );

@@ -1,7 +1,7 @@
 // Domains: the hosts endpoints are routed on. Create, edit, enable/disable, delete.
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, post, put } from '../api.js';
-import { ActionButton, Field, Notice } from '../components/ui.jsx';
+import { ActionButton, Field, Notice, RowEditActions } from '../components/ui.jsx';
 
 function DomainRow({ d, onError, reload }) {
   const [edit, setEdit] = useState(null);
@@ -20,10 +20,10 @@ function DomainRow({ d, onError, reload }) {
         </td>
         <td />
         <td>
-          <ActionButton
-            class="small primary"
+          <RowEditActions
             onError={onError}
-            action={async () => {
+            onCancel={() => setEdit(null)}
+            onSave={async () => {
               await put(`/domains/${d.id}`, {
                 name: edit.name.trim(),
                 host: edit.host.trim(),
@@ -32,12 +32,7 @@ function DomainRow({ d, onError, reload }) {
               setEdit(null);
               await reload();
             }}
-          >
-            Save
-          </ActionButton>{' '}
-          <button type="button" class="small" onClick={() => setEdit(null)}>
-            Cancel
-          </button>
+          />
         </td>
       </tr>
     );

@@ -3,10 +3,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { compileStreaming, del, get, post, put } from '../api.js';
 import { CodeEditor, goToLine } from '../components/editor.jsx';
-import { ActionButton, Field, Notice, StatusBadge } from '../components/ui.jsx';
+import { ActionButton, Field, Messages, Notice, StatusBadge } from '../components/ui.jsx';
 import { parseDiagnostics } from '../diagnostics.js';
-import { HELLO, METHODS } from '../template.js';
+import { METHODS } from '../http.js';
 import { setLeaveGuard } from '../leave.js';
+import { usePolling } from '../components/polling.js';
 import { OutputPanel } from './endpoint/output.jsx';
 import { TryPanel } from './endpoint/try.jsx';
 import { LogsPanel } from './endpoint/logs.jsx';
@@ -20,7 +21,7 @@ const BLANK = {
   domain: '*',
   collection_id: '',
   description: '',
-  code: HELLO,
+  code: '',
   dependencies: '{}',
 };
 
@@ -58,8 +59,9 @@ function toBody(f) {
 
 export function EndpointPage({ id }) {
   const [endpoint, setEndpoint] = useState(null);
-  const [form, setForm] = useState(id ? null : BLANK);
-  const [saved, setSaved] = useState(id ? null : BLANK);
+  // Null until loaded: the endpoint, or for a new one the default handler from the API.
+  const [form, setForm] = useState(null);
+  const [saved, setSaved] = useState(null);
   const [collections, setCollections] = useState([]);
   const [domains, setDomains] = useState([]);
   const [draining, setDraining] = useState(false);
@@ -102,7 +104,13 @@ export function EndpointPage({ id }) {
       const [cols, doms] = await Promise.all([get('/collections'), get('/domains')]);
       setCollections(cols);
       setDomains(doms);
-      if (id) {
+      if (!id) {
+        // A new endpoint starts with the gateway's own default handler (the hello handler).
+        const t = await get('/templates/handler');
+        const fresh = { ...BLANK, code: t.code };
+        setForm((f) => f || fresh);
+        setSaved((s) => s || fresh);
+      } else {
         const e = await get(`/endpoints/${id}`);
         setEndpoint(e);
         setForm((f) => f || toForm(e));
@@ -118,19 +126,21 @@ export function EndpointPage({ id }) {
   }, [id]);
 
   // Status and draining refresh while the page is open.
-  useEffect(() => {
-    if (!id) return undefined;
-    const t = setInterval(async () => {
+  usePolling(
+    async (alive) => {
+      if (!id) return;
       try {
         const [e, st] = await Promise.all([get(`/endpoints/${id}`), get('/stats')]);
+        if (!alive()) return;
         setEndpoint(e);
         setDraining((st.draining_endpoints || []).includes(id));
       } catch (_) {
         /* shown by the next action */
       }
-    }, 2000);
-    return () => clearInterval(t);
-  }, [id]);
+    },
+    2000,
+    [id],
+  );
 
   if (!form) {
     return (
@@ -288,12 +298,7 @@ export function EndpointPage({ id }) {
           )}
         </div>
       </div>
-      <Notice kind="error" onClose={() => setError('')}>
-        {error}
-      </Notice>
-      <Notice kind="ok" onClose={() => setInfo('')}>
-        {info}
-      </Notice>
+      <Messages error={error} setError={setError} info={info} setInfo={setInfo} />
       <div class="endpoint-grid">
         <div class="code-col">
           <CodeEditor

@@ -2,7 +2,7 @@
 // connection, activate/deactivate, edit, delete, bind to an endpoint under a pool id.
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, post, put } from '../api.js';
-import { ActionButton, Field, Notice, ms } from '../components/ui.jsx';
+import { ActionButton, Field, Messages, Notice, ms } from '../components/ui.jsx';
 import { SERVICE_TYPES, configFrom } from '../service-types.js';
 
 function ConfigFields({ type, values, onChange }) {
@@ -232,12 +232,7 @@ export function ServicesPage() {
           + Create Service
         </button>
       </div>
-      <Notice kind="error" onClose={() => setError('')}>
-        {error}
-      </Notice>
-      <Notice kind="ok" onClose={() => setInfo('')}>
-        {info}
-      </Notice>
+      <Messages error={error} setError={setError} info={info} setInfo={setInfo} />
       {editing && (
         <ServiceForm
           key={editing === 'new' ? 'new' : editing.id}

@@ -1,28 +1,24 @@
 // Requests, errors and latency of this endpoint since it was loaded.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { get } from '../../api.js';
 import { Notice, ms } from '../../components/ui.jsx';
+import { usePolling } from '../../components/polling.js';
 
 export function FiguresPanel({ id }) {
   const [m, setM] = useState(undefined);
   const [error, setError] = useState('');
-  useEffect(() => {
-    let alive = true;
-    const load = async () => {
+  usePolling(
+    async (alive) => {
       try {
         const st = await get('/stats');
-        if (alive) setM((st.endpoints || []).find((e) => e.id === id) || null);
+        if (alive()) setM((st.endpoints || []).find((e) => e.id === id) || null);
       } catch (e) {
-        if (alive) setError(e.message);
+        if (alive()) setError(e.message);
       }
-    };
-    load();
-    const t = setInterval(load, 2000);
-    return () => {
-      alive = false;
-      clearInterval(t);
-    };
-  }, [id]);
+    },
+    2000,
+    [id],
+  );
   if (m === null) return <p class="muted">Not loaded: figures start when the endpoint is deployed.</p>;
   return (
     <div>

@@ -1,31 +1,27 @@
 // What the handler printed, and its panics, newest last; refreshed every 2 s.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { get } from '../../api.js';
 import { Notice } from '../../components/ui.jsx';
+import { usePolling } from '../../components/polling.js';
 
 export function LogsPanel({ id }) {
   const [lines, setLines] = useState(null);
   const [error, setError] = useState('');
-  useEffect(() => {
-    let alive = true;
-    const load = async () => {
+  usePolling(
+    async (alive) => {
       try {
         const l = await get(`/endpoints/${id}/logs`);
-        if (alive) {
+        if (alive()) {
           setLines(l);
           setError('');
         }
       } catch (e) {
-        if (alive) setError(e.message);
+        if (alive()) setError(e.message);
       }
-    };
-    load();
-    const t = setInterval(load, 2000);
-    return () => {
-      alive = false;
-      clearInterval(t);
-    };
-  }, [id]);
+    },
+    2000,
+    [id],
+  );
   return (
     <div class="logs">
       <Notice kind="error">{error}</Notice>
