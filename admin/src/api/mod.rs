@@ -101,6 +101,19 @@ async fn no_route() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "no such management API route")
 }
 
+/// `router` behind the token check, itself behind the browser guard (which runs first).
+fn protected(router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            require_token,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::browser_guard,
+        ))
+}
+
 /// The admin router.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -175,28 +188,11 @@ pub fn router(state: AppState) -> Router {
             "/minio/objects/{*key}",
             get(minio::download).delete(minio::delete),
         )
-        .fallback(no_route)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            require_token,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            guard::browser_guard,
-        ));
-    let metrics = Router::new()
-        .route("/metrics", get(metrics::metrics))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            require_token,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            guard::browser_guard,
-        ));
+        .fallback(no_route);
+    let metrics = Router::new().route("/metrics", get(metrics::metrics));
     Router::new()
-        .nest("/api", api)
-        .merge(metrics)
+        .nest("/api", protected(api, &state))
+        .merge(protected(metrics, &state))
         .merge(crate::ui::router())
         .with_state(state)
 }

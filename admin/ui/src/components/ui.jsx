@@ -1,5 +1,6 @@
 // Small shared pieces: status badges, messages, form fields, a busy button.
 import { useState } from 'preact/hooks';
+import { del } from '../api.js';
 
 const LABELS = {
   created: 'Created',
@@ -60,6 +61,28 @@ export function RowEditActions({ onSave, onCancel, onError }) {
       <button type="button" class="small" onClick={onCancel}>
         Cancel
       </button>
+    </>
+  );
+}
+
+/** Edit and Delete of a table row; Delete asks first, then calls `DELETE /api<path>`. */
+export function RowActions({ onEdit, label, path, onError, reload }) {
+  return (
+    <>
+      <button type="button" class="small" onClick={onEdit}>
+        Edit
+      </button>{' '}
+      <ActionButton
+        class="small danger"
+        onError={onError}
+        action={async () => {
+          if (!confirm(`Delete ${label}?`)) return;
+          await del(path);
+          await reload();
+        }}
+      >
+        Delete
+      </ActionButton>
     </>
   );
 }

@@ -1,8 +1,8 @@
 // Collections: groups of endpoints under a domain, with an optional base path. Create,
 // edit, delete.
 import { useEffect, useState } from 'preact/hooks';
-import { del, get, post, put } from '../api.js';
-import { ActionButton, Field, Notice, RowEditActions } from '../components/ui.jsx';
+import { get, post, put } from '../api.js';
+import { ActionButton, Field, Notice, RowActions, RowEditActions } from '../components/ui.jsx';
 
 function CollectionRow({ c, domainName, onError, reload }) {
   const [edit, setEdit] = useState(null);
@@ -49,24 +49,13 @@ function CollectionRow({ c, domainName, onError, reload }) {
       </td>
       <td class="hide-narrow">{c.description}</td>
       <td class="row-actions">
-        <button
-          type="button"
-          class="small"
-          onClick={() => setEdit({ name: c.name, base_path: c.base_path || '', description: c.description || '' })}
-        >
-          Edit
-        </button>{' '}
-        <ActionButton
-          class="small danger"
+        <RowActions
+          onEdit={() => setEdit({ name: c.name, base_path: c.base_path || '', description: c.description || '' })}
+          label={`collection ${c.name}`}
+          path={`/collections/${c.id}`}
           onError={onError}
-          action={async () => {
-            if (!confirm(`Delete collection ${c.name}?`)) return;
-            await del(`/collections/${c.id}`);
-            await reload();
-          }}
-        >
-          Delete
-        </ActionButton>
+          reload={reload}
+        />
       </td>
     </tr>
   );

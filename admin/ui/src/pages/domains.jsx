@@ -1,7 +1,7 @@
 // Domains: the hosts endpoints are routed on. Create, edit, enable/disable, delete.
 import { useEffect, useState } from 'preact/hooks';
-import { del, get, post, put } from '../api.js';
-import { ActionButton, Field, Notice, RowEditActions } from '../components/ui.jsx';
+import { get, post, put } from '../api.js';
+import { ActionButton, Field, Notice, RowActions, RowEditActions } from '../components/ui.jsx';
 
 function DomainRow({ d, onError, reload }) {
   const [edit, setEdit] = useState(null);
@@ -60,24 +60,13 @@ function DomainRow({ d, onError, reload }) {
         </ActionButton>
       </td>
       <td class="row-actions">
-        <button
-          type="button"
-          class="small"
-          onClick={() => setEdit({ name: d.name, host: d.host, description: d.description || '' })}
-        >
-          Edit
-        </button>{' '}
-        <ActionButton
-          class="small danger"
+        <RowActions
+          onEdit={() => setEdit({ name: d.name, host: d.host, description: d.description || '' })}
+          label={`domain ${d.name}`}
+          path={`/domains/${d.id}`}
           onError={onError}
-          action={async () => {
-            if (!confirm(`Delete domain ${d.name}?`)) return;
-            await del(`/domains/${d.id}`);
-            await reload();
-          }}
-        >
-          Delete
-        </ActionButton>
+          reload={reload}
+        />
       </td>
     </tr>
   );
