@@ -75,7 +75,8 @@ pub fn normalize(name: &str) -> String {
 }
 
 fn safe(name: &str) -> bool {
-    !name.starts_with('/')
+    !name.chars().any(char::is_control)
+        && !name.starts_with('/')
         && !name.starts_with('\\')
         && !name.contains(':')
         && !name.split(['/', '\\']).any(|p| p == "..")

@@ -28,10 +28,24 @@ pub struct Cli {
     /// with 1 thread instead of 2; PostgreSQL queries unchanged; loadtest/services.sh).
     #[arg(long, env = "REG_CONTROL_THREADS", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub control_threads: Option<u16>,
-    /// Token every /api call must present as `Authorization: Bearer <token>`; required
-    /// when the admin listens on a non-loopback address.
+    /// Token every management call must present as `Authorization: Bearer <token>`.
+    /// Without it the gateway generates one once and keeps it in `<data-dir>/admin-token`
+    /// (mode 0600); the client commands read that file by themselves.
     #[arg(long, env = "REG_ADMIN_TOKEN", hide_env_values = true, global = true)]
     pub admin_token: Option<String>,
+    /// `token` (default): the management API needs the admin token. `none`: it is open to
+    /// every local process (loopback addresses only; a warning is logged at start).
+    #[arg(long, env = "REG_ADMIN_AUTH", default_value = "token", value_parser = ["token", "none"])]
+    pub admin_auth: String,
+    /// A read-only token `/metrics` also accepts, so a scraper never holds a deploy credential.
+    #[arg(long, env = "REG_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// A handler build running longer than this many seconds is killed and reported.
+    #[arg(long, env = "REG_BUILD_TIMEOUT", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    pub build_timeout: u64,
+    /// cargo's `-j` for handler builds (default: the number of cores).
+    #[arg(long, env = "REG_BUILD_JOBS", value_parser = clap::value_parser!(u16).range(1..))]
+    pub build_jobs: Option<u16>,
     /// Cargo target dir shared by all handler builds (default: `<data-dir>/target`).
     #[arg(long, env = "REG_BUILD_DIR")]
     pub build_dir: Option<PathBuf>,
@@ -63,7 +77,7 @@ pub struct Cli {
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// Non-loopback admin without a token.
-    #[error("the admin API would listen on {0}, which is not a loopback address, without an admin token: set --admin-token (or REG_ADMIN_TOKEN), or listen on 127.0.0.1")]
+    #[error("--admin-auth none leaves the management API open, which is allowed on a loopback address only, not on {0}: drop --admin-auth none (a token is generated) or listen on 127.0.0.1")]
     OpenAdmin(SocketAddr),
     /// No SDK source to build handlers against.
     #[error("SDK source not found at {0}: set --sdk-path (or REG_SDK_PATH) to the repository's sdk/ directory")]
@@ -79,11 +93,26 @@ impl Cli {
         )
     }
 
+    /// Whether the management API runs without a token (`--admin-auth none`).
+    pub fn open_admin(&self) -> bool {
+        self.admin_auth == "none"
+    }
+
+    /// How handler builds run.
+    pub fn build_options(&self) -> crate::compiler::BuildOptions {
+        let mut o = crate::compiler::BuildOptions {
+            timeout: std::time::Duration::from_secs(self.build_timeout),
+            ..Default::default()
+        };
+        if let Some(j) = self.build_jobs {
+            o.jobs = usize::from(j);
+        }
+        o
+    }
+
     /// Refuses unsafe or impossible combinations.
     pub fn validate(&self) -> Result<(), CliError> {
-        if !self.admin_addr.ip().is_loopback()
-            && self.admin_token.as_deref().is_none_or(str::is_empty)
-        {
+        if self.open_admin() && !self.admin_addr.ip().is_loopback() {
             return Err(CliError::OpenAdmin(self.admin_addr));
         }
         Ok(())
@@ -107,19 +136,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn open_admin_needs_a_token() {
-        let cli = Cli::parse_from(["rust-edge-gateway", "--admin-addr", "0.0.0.0:9081"]);
-        assert!(cli.validate().is_err());
+    fn an_open_admin_is_for_loopback_only() {
         let cli = Cli::parse_from([
             "rust-edge-gateway",
             "--admin-addr",
             "0.0.0.0:9081",
-            "--admin-token",
-            "s3cret",
+            "--admin-auth",
+            "none",
         ]);
-        assert!(cli.validate().is_ok());
-        let cli = Cli::parse_from(["rust-edge-gateway"]);
-        assert!(cli.validate().is_ok());
+        assert!(cli.validate().is_err());
+        let cli = Cli::parse_from(["rust-edge-gateway", "--admin-auth", "none"]);
+        assert!(cli.validate().is_ok() && cli.open_admin());
+        // A token (given or generated) makes any address fine.
+        let cli = Cli::parse_from(["rust-edge-gateway", "--admin-addr", "0.0.0.0:9081"]);
+        assert!(cli.validate().is_ok() && !cli.open_admin());
         assert_eq!(cli.gateway_addr.port(), 9080);
+        assert_eq!(cli.build_options().timeout.as_secs(), 300);
+        assert!(Cli::try_parse_from(["rust-edge-gateway", "--admin-auth", "maybe"]).is_err());
     }
 }

@@ -5,6 +5,11 @@
 //! SDK by path plus the endpoint's `dependencies`. All crates share one target dir, so
 //! dependencies build once; builds are queued, never two cargo processes at a time. A
 //! successful build is installed content-addressed under `<data-dir>/libs/`.
+//!
+//! Cargo runs with a cleared environment plus an allowlist ([`BUILD_ENV_ALLOWLIST`]): the
+//! gateway's admin token, cloud credentials and the like never reach a dependency's build
+//! script or proc macro. A build that outlives its timeout is killed with its whole process
+//! group (cargo, rustc, build scripts) and reported as failed.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -31,7 +36,76 @@ pub enum CompileError {
     /// Installing the built library failed.
     #[error(transparent)]
     Install(#[from] rust_edge_gateway_dataplane::LoadError),
+    /// The build ran past its timeout and was killed.
+    #[error("the build did not finish within {0} s and was stopped (--build-timeout)")]
+    TimedOut(u64),
 }
+
+/// How handler builds run.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildOptions {
+    /// A build running longer is killed.
+    pub timeout: Duration,
+    /// cargo's `-j`.
+    pub jobs: usize,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            timeout: Duration::from_secs(300),
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+}
+
+/// Environment variables a handler build keeps (every other one is cleared): where the
+/// toolchain is, the CA bundles cargo's downloads need, cargo's registry and network
+/// settings, and proxies. Names ending in `*` are prefixes.
+pub const BUILD_ENV_ALLOWLIST: &[&str] = &[
+    "PATH",
+    "HOME",
+    "CARGO_HOME",
+    "RUSTUP_HOME",
+    "RUSTUP_TOOLCHAIN",
+    "TMPDIR",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "CARGO_HTTP_*",
+    "CARGO_NET_*",
+    "CARGO_REGISTRY_*",
+    "CARGO_REGISTRIES_*",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+/// Whether a build keeps the environment variable `name`.
+pub fn build_env_allowed(name: &str) -> bool {
+    BUILD_ENV_ALLOWLIST
+        .iter()
+        .any(|a| match a.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => name == *a,
+        })
+}
+
+/// Crate names a handler may not declare as dependencies: the SDK's own crates (a
+/// dependency named like the SDK could stand in for it) and the standard library's.
+pub const RESERVED_DEPENDENCIES: &[&str] = &[
+    "rust-edge-gateway-sdk",
+    "rust-edge-gateway-sdk-macros",
+    "std",
+    "core",
+    "alloc",
+    "proc_macro",
+    "test",
+];
 
 /// A successful build.
 #[derive(Debug, Clone)]
@@ -48,7 +122,11 @@ pub struct Compiler {
     data_dir: PathBuf,
     target: PathBuf,
     sdk: PathBuf,
+    options: BuildOptions,
     queue: Mutex<()>,
+    /// Libraries installed by a build whose outcome is not recorded yet: the library sweep
+    /// leaves them alone.
+    fresh: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     stats: CompileStats,
 }
 
@@ -84,6 +162,15 @@ pub fn validate_dependencies(deps: &JsonValue) -> Result<(), String> {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             return Err(format!("invalid crate name {name:?}"));
+        }
+        let canonical = name.replace('_', "-");
+        if RESERVED_DEPENDENCIES
+            .iter()
+            .any(|r| r.replace('_', "-") == canonical)
+        {
+            return Err(format!(
+                "dependency {name}: the name is reserved (the SDK's and the standard library's crates are provided by the gateway)"
+            ));
         }
         match spec {
             JsonValue::String(_) => {}
@@ -171,14 +258,59 @@ fn diagnostics(stderr: &str) -> String {
 impl Compiler {
     /// A compiler keeping crates under `data_dir`, building into the shared cargo target
     /// dir `target`, against the SDK at `sdk`.
-    pub fn new(data_dir: &Path, target: &Path, sdk: &Path) -> Self {
+    pub fn new(data_dir: &Path, target: &Path, sdk: &Path, options: BuildOptions) -> Self {
         Compiler {
             data_dir: data_dir.to_path_buf(),
             target: target.to_path_buf(),
             sdk: sdk.to_path_buf(),
+            options,
             queue: Mutex::new(()),
+            fresh: std::sync::Mutex::default(),
             stats: CompileStats::default(),
         }
+    }
+
+    /// Where installed libraries live (`<data-dir>/libs`).
+    pub fn libs_dir(&self) -> PathBuf {
+        self.data_dir.join("libs")
+    }
+
+    fn fresh(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<PathBuf>> {
+        self.fresh.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The outcome of the build that installed `library` is recorded in the store (or
+    /// dropped): the library sweep may judge it from now on.
+    pub fn settled(&self, library: &Path) {
+        self.fresh().remove(library);
+    }
+
+    /// Removes installed libraries that `keep` does not name and no unrecorded build just
+    /// installed; returns how many went. A library still mapped by a draining version stays
+    /// valid after its file is removed (the mapping holds it).
+    pub async fn sweep_libraries(&self, keep: &std::collections::HashSet<PathBuf>) -> usize {
+        // No build installs while the sweep runs.
+        let _turn = self.queue.lock().await;
+        let fresh = self.fresh().clone();
+        let Ok(entries) = std::fs::read_dir(self.libs_dir()) else {
+            return 0;
+        };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let is_library = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("libhandler-") && n.ends_with(".so"));
+            if is_library
+                && !keep.contains(&path)
+                && !fresh.contains(&path)
+                && std::fs::remove_file(&path).is_ok()
+            {
+                removed += 1;
+            }
+        }
+        removed
     }
 
     /// Build counters.
@@ -214,33 +346,53 @@ impl Compiler {
         let target = &self.target;
         let started = Instant::now();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut child = Command::new(cargo)
+        let mut command = Command::new(cargo);
+        command
+            .env_clear()
+            .envs(std::env::vars_os().filter(|(k, _)| k.to_str().is_some_and(build_env_allowed)))
             .arg("build")
             .arg("--release")
+            .arg("-j")
+            .arg(self.options.jobs.max(1).to_string())
             .arg("--manifest-path")
             .arg(dir.join("Cargo.toml"))
             .env("CARGO_TARGET_DIR", target)
             .env("CARGO_TERM_COLOR", "never")
-            .env_remove("RUSTFLAGS")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()?;
+            // Its own process group, so a timeout stops build scripts and rustc too.
+            .process_group(0)
+            .kill_on_drop(true);
+        let mut child = command.spawn()?;
         let mut stderr = String::new();
-        if let Some(pipe) = child.stderr.take() {
-            let mut reader = BufReader::new(pipe);
-            let mut raw = Vec::new();
-            while reader.read_until(b'\n', &mut raw).await? > 0 {
-                let line = String::from_utf8_lossy(&raw);
-                let line = line.trim_end_matches(['\r', '\n']);
-                progress(line);
-                stderr.push_str(line);
-                stderr.push('\n');
-                raw.clear();
+        let pipe = child.stderr.take();
+        let run = async {
+            if let Some(pipe) = pipe {
+                let mut reader = BufReader::new(pipe);
+                let mut raw = Vec::new();
+                while reader.read_until(b'\n', &mut raw).await? > 0 {
+                    let line = String::from_utf8_lossy(&raw);
+                    let line = line.trim_end_matches(['\r', '\n']);
+                    progress(line);
+                    stderr.push_str(line);
+                    stderr.push('\n');
+                    raw.clear();
+                }
             }
-        }
-        let status = child.wait().await?;
+            child.wait().await
+        };
+        let outcome = tokio::time::timeout(self.options.timeout, run).await;
+        let status = match outcome {
+            Ok(status) => status?,
+            Err(_) => {
+                kill_group(&mut child).await;
+                self.stats
+                    .failed
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Err(CompileError::TimedOut(self.options.timeout.as_secs()));
+            }
+        };
         let duration = started.elapsed();
         {
             use std::sync::atomic::Ordering::Relaxed;
@@ -259,14 +411,52 @@ impl Compiler {
         let built = target
             .join("release")
             .join(format!("lib{}.so", crate_name(id)));
-        let library = install(&built, &self.data_dir.join("libs"))?;
+        let library = install(&built, &self.libs_dir())?;
+        self.fresh().insert(library.clone());
         Ok(Built { library, duration })
     }
 
-    /// Removes an endpoint's crate directory.
+    /// Removes an endpoint's crate directory and its build artifacts in the shared target
+    /// dir (the dependencies it shares with other handlers stay).
     pub async fn forget(&self, id: &str) {
+        let _turn = self.queue.lock().await;
         let _ = tokio::fs::remove_dir_all(self.data_dir.join("handlers").join(id)).await;
+        let name = crate_name(id);
+        let release = self.target.join("release");
+        let _ = tokio::fs::remove_file(release.join(format!("lib{name}.so"))).await;
+        let _ = tokio::fs::remove_file(release.join(format!("lib{name}.d"))).await;
+        for sub in [".fingerprint", "deps", "incremental", "build"] {
+            let Ok(entries) = std::fs::read_dir(release.join(sub)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let file = entry.file_name();
+                let Some(file) = file.to_str() else { continue };
+                let stem = file.strip_prefix("lib").unwrap_or(file);
+                if stem.starts_with(&format!("{name}-")) || stem.starts_with(&format!("{name}.")) {
+                    let path = entry.path();
+                    let _ = if path.is_dir() {
+                        std::fs::remove_dir_all(&path)
+                    } else {
+                        std::fs::remove_file(&path)
+                    };
+                }
+            }
+        }
     }
+}
+
+/// Kills a timed-out build's whole process group (cargo, rustc, build scripts), then reaps
+/// cargo.
+async fn kill_group(child: &mut tokio::process::Child) {
+    if let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) {
+        // SAFETY: kill(2) with a negative pid signals the process group cargo leads (it was
+        // spawned with process_group(0)); no memory is touched.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill().await;
 }
 
 #[cfg(test)]
@@ -284,6 +474,43 @@ mod tests {
         assert!(validate_dependencies(&json!({"x": {"git": "https://example.com/x"}})).is_err());
         assert!(validate_dependencies(&json!(["regex"])).is_err());
         assert!(validate_dependencies(&json!({"../x": "1"})).is_err());
+        for reserved in [
+            "rust-edge-gateway-sdk",
+            "rust_edge_gateway_sdk",
+            "std",
+            "core",
+            "alloc",
+        ] {
+            let mut deps = serde_json::Map::new();
+            deps.insert(reserved.to_string(), json!("1"));
+            let err = validate_dependencies(&JsonValue::Object(deps)).expect_err(reserved);
+            assert!(err.contains("reserved"), "{err}");
+        }
+    }
+
+    #[test]
+    fn builds_keep_only_allowlisted_variables() {
+        for kept in [
+            "PATH",
+            "HOME",
+            "CARGO_HOME",
+            "SSL_CERT_FILE",
+            "CARGO_HTTP_CAINFO",
+            "https_proxy",
+            "CARGO_REGISTRIES_MINE_INDEX",
+        ] {
+            assert!(build_env_allowed(kept), "{kept}");
+        }
+        for cleared in [
+            "REG_ADMIN_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "RUSTFLAGS",
+            "CARGO_TARGET_DIR",
+            "DATABASE_URL",
+            "PATHX",
+        ] {
+            assert!(!build_env_allowed(cleared), "{cleared}");
+        }
     }
 
     #[test]

@@ -4,7 +4,11 @@
 //! - [`store`]: the SQLite config store (sqlx, migrations in `admin/migrations`).
 //! - [`compiler`]: one cargo crate per endpoint, one shared target dir, a build queue.
 //! - [`serving`]: loading compiled endpoints into the dataplane registry (hot swap).
-//! - [`boot`]: serving again, after a restart, every endpoint that was running.
+//! - [`lifecycle`]: compile, deploy, stop, re-route, restore and delete endpoints (the one
+//!   place for that sequence).
+//! - [`route`]: the check of an endpoint's route and name.
+//! - [`auth`]: the admin token (generated and kept in the data dir unless given).
+//! - [`datadir`]: the data directory's permissions.
 //! - [`logs`]: per-endpoint buffers of what handlers print and every panic.
 //! - [`openapi`]: reading OpenAPI 3.x documents for the import.
 //! - [`bundle`]: reading ZIP import bundles safely.
@@ -13,13 +17,16 @@
 
 pub mod actors;
 pub mod api;
-pub mod boot;
+pub mod auth;
 pub mod bundle;
 pub mod cli;
 pub mod client;
 pub mod compiler;
+pub mod datadir;
+pub mod lifecycle;
 pub mod logs;
 pub mod openapi;
+pub mod route;
 pub mod serving;
 pub mod store;
 pub mod ui;

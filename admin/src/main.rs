@@ -8,12 +8,13 @@ use anyhow::Context as _;
 use clap::Parser;
 use rust_edge_gateway_admin::actors;
 use rust_edge_gateway_admin::api::{self, AppState};
-use rust_edge_gateway_admin::boot;
 use rust_edge_gateway_admin::cli::Cli;
 use rust_edge_gateway_admin::compiler::Compiler;
+use rust_edge_gateway_admin::lifecycle::{Lifecycle, RestoreProgress};
 use rust_edge_gateway_admin::logs::EndpointLogs;
 use rust_edge_gateway_admin::serving::{Limits, Serving};
 use rust_edge_gateway_admin::store::Store;
+use rust_edge_gateway_admin::{auth, datadir};
 use rust_edge_gateway_dataplane::{Dataplane, DataplaneConfig};
 use rust_edge_gateway_services::ServiceHub;
 
@@ -47,9 +48,16 @@ fn main() -> anyhow::Result<()> {
         logs.init();
     }
     if let Some(cmd) = &cli.command {
-        if let Err(e) =
-            rust_edge_gateway_admin::client::run(&cli.admin_url, cli.admin_token.clone(), cmd)
-        {
+        // The client commands use the token given, else the one the gateway keeps in its
+        // data dir.
+        let token = match cli.admin_token.clone().filter(|t| !t.is_empty()) {
+            Some(t) => Some(t),
+            None => auth::read(&cli.data_dir).unwrap_or_else(|e| {
+                eprintln!("warning: {e}");
+                None
+            }),
+        };
+        if let Err(e) = rust_edge_gateway_admin::client::run(&cli.admin_url, token, cmd) {
             eprintln!("error: {e}");
             std::process::exit(1);
         }
@@ -57,9 +65,28 @@ fn main() -> anyhow::Result<()> {
     }
     cli.validate()?;
     let sdk = cli.sdk()?;
-    std::fs::create_dir_all(&cli.data_dir)
-        .with_context(|| format!("creating {}", cli.data_dir.display()))?;
+    datadir::private_umask();
+    datadir::prepare(&cli.data_dir)
+        .with_context(|| format!("preparing the data dir {}", cli.data_dir.display()))?;
     let data_dir = cli.data_dir.canonicalize()?;
+    let token: Option<Arc<str>> = if cli.open_admin() {
+        tracing::warn!(
+            "--admin-auth none: the management API on {} is open to every local process and user (it can deploy code)",
+            cli.admin_addr
+        );
+        None
+    } else if let Some(t) = cli.admin_token.clone().filter(|t| !t.is_empty()) {
+        Some(Arc::from(t))
+    } else {
+        let (t, fresh) = auth::load_or_create(&data_dir)?;
+        let path = auth::token_path(&data_dir);
+        if fresh {
+            tracing::info!("generated an admin token; it is in {}", path.display());
+        } else {
+            tracing::info!("admin token: {}", path.display());
+        }
+        Some(Arc::from(t))
+    };
 
     let mut config = DataplaneConfig::new(cli.gateway_addr);
     if let Some(n) = cli.workers {
@@ -101,16 +128,27 @@ fn main() -> anyhow::Result<()> {
             .build_dir
             .clone()
             .unwrap_or_else(|| data_dir.join("target"));
-        let compiler = Arc::new(Compiler::new(&data_dir, &build_dir, &sdk));
-        let restored = boot::restore(&store, &compiler, &serving).await;
-        if restored > 0 {
-            tracing::info!(restored, "endpoints restored");
-        }
+        let compiler = Arc::new(Compiler::new(
+            &data_dir,
+            &build_dir,
+            &sdk,
+            cli.build_options(),
+        ));
+        let lifecycle = Lifecycle::new(
+            store.clone(),
+            Arc::clone(&compiler),
+            serving.clone(),
+            Arc::clone(&logs),
+        );
+        let restore = Arc::new(RestoreProgress::default());
         let state = AppState {
             store,
             compiler,
             serving,
-            token: cli.admin_token.filter(|t| !t.is_empty()).map(Arc::from),
+            token,
+            metrics_token: cli.metrics_token.filter(|t| !t.is_empty()).map(Arc::from),
+            lifecycle: lifecycle.clone(),
+            restore: Arc::clone(&restore),
             started: Instant::now(),
             logs,
             services,
@@ -121,6 +159,20 @@ fn main() -> anyhow::Result<()> {
             .await
             .with_context(|| format!("binding the admin API to {}", cli.admin_addr))?;
         let admin_addr = listener.local_addr()?;
+        // The admin API answers while endpoints are restored: valid libraries load first,
+        // rebuilds queue behind them; /api/health says how far it is.
+        tokio::spawn(async move {
+            let started = Instant::now();
+            lifecycle.restore(&restore).await;
+            let figures = restore.snapshot();
+            if figures["total"].as_u64().unwrap_or(0) > 0 {
+                tracing::info!(
+                    %figures,
+                    ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                    "endpoints restored"
+                );
+            }
+        });
         println!(
             "rust-edge-gateway ready: gateway http://{gateway_addr} admin http://{admin_addr}/api"
         );

@@ -14,9 +14,6 @@ use crate::store::endpoints::Endpoint;
 /// Why an endpoint could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// It was never compiled.
-    #[error("endpoint has not been compiled yet; compile it first")]
-    NotCompiled,
     /// Loading the library failed (fingerprint, missing file, ...).
     #[error(transparent)]
     Load(#[from] rust_edge_gateway_dataplane::LoadError),
@@ -79,14 +76,15 @@ impl Serving {
         }
     }
 
-    /// Loads the endpoint's library and serves it: new requests go to it at once, requests
+    /// Loads `library` for the endpoint and serves it: new requests go to it at once, requests
     /// already running on an older version finish there.
     pub async fn start(
         &self,
         ep: &Endpoint,
+        library: &str,
         base_path: Option<&str>,
     ) -> Result<SwapResult, StartError> {
-        let path = PathBuf::from(ep.library_path.clone().ok_or(StartError::NotCompiled)?);
+        let path = PathBuf::from(library);
         let scope = u64::try_from(ep.scope).unwrap_or(0);
         let lib =
             tokio::task::spawn_blocking(move || HandlerLibrary::load(&path, &HOST_VTABLE, scope))

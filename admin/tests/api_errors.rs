@@ -25,7 +25,7 @@ fn validation_unknown_ids_and_routes() {
         assert_eq!((s, &v["ok"]), (400, &Value::Bool(false)), "{body} -> {v}");
         assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()));
     }
-    let (s, v) = gw.raw_api("POST", "/endpoints", None, "");
+    let (s, v) = gw.raw_api("POST", "/endpoints", None, &gw.auth());
     assert_eq!((s, &v["ok"]), (400, &Value::Bool(false)), "empty body: {v}");
     for (m, p) in [
         ("GET", "/endpoints/nope"),
@@ -70,19 +70,24 @@ fn validation_unknown_ids_and_routes() {
 fn admin_token_is_enforced() {
     let dir = tempfile::tempdir().expect("tempdir");
     let gw = Gateway::start(dir.path(), &["--admin-token", "s3cret"]);
-    let (s, v) = gw.raw_api("GET", "/health", None, "");
+    let (s, v) = gw.raw_api("GET", "/endpoints", None, "");
     assert_eq!((s, &v["ok"]), (401, &Value::Bool(false)));
     let (s, _) = gw.raw_api("GET", "/endpoints", None, "Authorization: Bearer wrong\r\n");
     assert_eq!(s, 401);
-    let (s, v) = gw.api("GET", "/health", None);
+    let (s, v) = gw.api("GET", "/endpoints", None);
+    assert_eq!((s, &v["ok"]), (200, &Value::Bool(true)));
+    // Health stays open.
+    let (s, v) = gw.raw_api("GET", "/health", None, "");
     assert_eq!((s, &v["ok"]), (200, &Value::Bool(true)));
 }
 
 #[test]
-fn a_public_admin_address_without_a_token_refuses_to_start() {
+fn an_open_admin_api_on_a_public_address_refuses_to_start() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = Command::new(env!("CARGO_BIN_EXE_rust-edge-gateway"))
         .args([
+            "--admin-auth",
+            "none",
             "--admin-addr",
             "0.0.0.0:0",
             "--gateway-addr",
@@ -94,5 +99,5 @@ fn a_public_admin_address_without_a_token_refuses_to_start() {
         .expect("run");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("admin token"), "{err}");
+    assert!(err.contains("loopback address only"), "{err}");
 }

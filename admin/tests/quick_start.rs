@@ -15,11 +15,9 @@ fn quick_start_then_swap_compile_error_stop_delete() {
     let gw = Gateway::start(dir.path(), &[]);
     let (s, v) = gw.api("GET", "/health", None);
     assert_eq!(
-        (s, v),
-        (
-            200,
-            json!({"ok": true, "data": {"status": "healthy", "version": "0.1.0"}})
-        )
+        (s, &v["data"]["status"], &v["data"]["version"]),
+        (200, &json!("healthy"), &json!("0.1.0")),
+        "{v}"
     );
 
     // Steps 2-6: create with the default hello code, compile, deploy, curl.
@@ -114,6 +112,27 @@ fn running_endpoints_serve_again_after_kill_9() {
         let id = gw.create("v7", "GET", "/items/{id}", Some(&versioned_code(7)));
         gw.deploy(&id);
         assert_eq!(gw.get("/items/1").json()["v"], 7);
+        // A draft saved and compiled but never started changes nothing that serves, now
+        // or after the kill below.
+        let (s, v) = gw.api(
+            "PUT",
+            &format!("/endpoints/{id}"),
+            Some(json!({"code": versioned_code(8)})),
+        );
+        assert_eq!(s, 200, "{v}");
+        let (s, v) = gw.api("POST", &format!("/endpoints/{id}/compile"), None);
+        assert_eq!((s, &v["data"]["version"]), (200, &json!(2)), "{v}");
+        assert_eq!(gw.get("/items/1").json()["v"], 7);
+        let (_, e) = gw.api("GET", &format!("/endpoints/{id}"), None);
+        assert_eq!(
+            (
+                &e["data"]["deployed"]["version"],
+                &e["data"]["version"],
+                &e["data"]["draft_compiled"]
+            ),
+            (&json!(1), &json!(2), &json!(true)),
+            "{e}"
+        );
         id
         // dropped: SIGKILL, no chance to clean up
     };
@@ -135,7 +154,7 @@ fn running_endpoints_serve_again_after_kill_9() {
     // A library built by another gateway (different ABI fingerprint) is rebuilt at boot.
     let db = dir.path().join("gateway.db");
     let status = std::process::Command::new("python3")
-        .args(["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"update endpoints set library_fingerprint='from-another-build'\"); c.commit()"])
+        .args(["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"update endpoints set library_fingerprint='from-another-build', deployed_fingerprint='from-another-build'\"); c.commit()"])
         .arg(&db)
         .status()
         .expect("python3");
@@ -146,11 +165,24 @@ fn running_endpoints_serve_again_after_kill_9() {
         assert!(Instant::now() < deadline, "not rebuilt and restored");
         std::thread::sleep(Duration::from_millis(200));
     }
+    // The boot rebuild rebuilt the deployed code (v7), not the draft (v8).
     assert_eq!(gw.get("/items/3").json()["v"], 7);
     let (_, e) = gw.api("GET", &format!("/endpoints/{id}"), None);
     assert_eq!(
-        (e["data"]["status"].as_str(), e["data"]["version"].as_i64()),
-        (Some("running"), Some(2)),
+        (
+            e["data"]["status"].as_str(),
+            e["data"]["deployed"]["version"].as_i64(),
+            e["data"]["draft_compiled"].as_bool()
+        ),
+        (Some("running"), Some(1), Some(false)),
         "recompiled: {e}"
     );
+    // The draft's build came from another ABI: start asks for a compile first (409); after
+    // it, start deploys v8.
+    let (s, v) = gw.api("POST", &format!("/endpoints/{id}/start"), None);
+    assert_eq!(s, 409, "{v}");
+    gw.deploy(&id);
+    assert_eq!(gw.get("/items/4").json()["v"], 8);
+    let (_, h) = gw.api("GET", "/health", None);
+    assert_eq!(h["data"]["restore"]["done"], json!(true), "{h}");
 }

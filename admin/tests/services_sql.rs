@@ -105,7 +105,7 @@ fn mysql_through_a_compiled_handler() {
 fn sqlite_through_a_compiled_handler() {
     let dir = tempfile::tempdir().expect("tempdir");
     let gw = Gateway::start(dir.path(), &[]);
-    let db = dir.path().join("app/app.db");
+    let db = dir.path().join("sqlite/app/app.db");
     let svc = gw.service(
         "lite",
         "sqlite",

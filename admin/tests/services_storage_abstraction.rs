@@ -32,7 +32,7 @@ fn storage_on_a_database_table() {
     let rows = run(
         "python3",
         &["-c", "import sqlite3,sys; print(list(sqlite3.connect(sys.argv[1]).execute('select id, name, status, tags from pets')))",
-          dir.path().join("pets.db").to_str().expect("utf-8")],
+          dir.path().join("sqlite/pets.db").to_str().expect("utf-8")],
     );
     assert_eq!(rows.trim(), r#"[('p2', 'Tom', 'available', '["cat"]')]"#);
 }

@@ -108,7 +108,8 @@ impl MysqlConfig {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SqliteConfig {
-    /// Database file; relative paths are under the gateway's data directory.
+    /// Database file; relative paths are under the gateway data dir's `sqlite/` folder, and no
+    /// other file of the data dir may be named.
     pub path: String,
     /// Create the file when it does not exist (true).
     #[serde(default = "default_true")]
@@ -501,20 +502,87 @@ fn pool_ok(t: &str, n: u32) -> Result<(), ServiceError> {
     }
 }
 
-/// Resolves a possibly relative path against the data directory.
-pub(crate) fn under(data_dir: &std::path::Path, path: &str) -> PathBuf {
+/// Where SQLite services keep files given by a relative path: `<data-dir>/sqlite/`.
+pub const SQLITE_DIR: &str = "sqlite";
+
+/// Resolves a SQLite service's path: a relative one under `<data-dir>/sqlite/` (no `..`), an
+/// absolute one as it is; either way never a file elsewhere in the gateway's data dir, which
+/// holds the config store with every service's secrets and the admin token.
+pub(crate) fn sqlite_path(data_dir: &std::path::Path, path: &str) -> Result<PathBuf, String> {
+    use std::path::Component;
     let p = PathBuf::from(path);
-    if p.is_absolute() {
+    let own = data_dir.join(SQLITE_DIR);
+    let joined = if p.is_absolute() {
         p
     } else {
-        data_dir.join(p)
+        if p.components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return Err(format!(
+                "relative path {path:?} may not contain '..' (relative paths are kept in the data dir's {SQLITE_DIR}/ folder)"
+            ));
+        }
+        own.join(p)
+    };
+    // Follow symbolic links as far as the path exists, and fold `..` lexically after that.
+    let mut resolved = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::CurDir => {}
+            other => resolved.push(other),
+        }
+        if let Ok(real) = resolved.canonicalize() {
+            resolved = real;
+        }
     }
+    let data = data_dir
+        .canonicalize()
+        .unwrap_or_else(|_| data_dir.to_path_buf());
+    let own = own.canonicalize().unwrap_or_else(|_| data.join(SQLITE_DIR));
+    if resolved.starts_with(&data) && !resolved.starts_with(&own) {
+        return Err(format!(
+            "{path:?} is inside the gateway's data dir, which a SQLite service may not open (it holds the config store and the admin token); use a relative path (kept in {}) or a file outside {}",
+            own.display(),
+            data.display()
+        ));
+    }
+    Ok(resolved)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn sqlite_files_stay_out_of_the_gateway_data_dir() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let data = root.path().join("data");
+        std::fs::create_dir_all(data.join("sqlite")).expect("dirs");
+        std::fs::write(data.join("gateway.db"), b"").expect("db");
+        let real = data.canonicalize().expect("canonical");
+        assert_eq!(
+            sqlite_path(&data, "app/app.db").expect("relative"),
+            real.join("sqlite/app/app.db")
+        );
+        let outside = root.path().join("elsewhere.db");
+        assert!(sqlite_path(&data, outside.to_str().expect("utf-8")).is_ok());
+        for bad in [
+            data.join("gateway.db").display().to_string(),
+            data.join("sqlite/../gateway.db").display().to_string(),
+            data.join("admin-token").display().to_string(),
+            "../gateway.db".to_string(),
+        ] {
+            assert!(sqlite_path(&data, &bad).is_err(), "{bad}");
+        }
+        // A link from outside into the data dir is followed.
+        let link = root.path().join("link.db");
+        std::os::unix::fs::symlink(data.join("gateway.db"), &link).expect("symlink");
+        assert!(sqlite_path(&data, link.to_str().expect("utf-8")).is_err());
+    }
 
     #[test]
     fn documented_defaults_apply() {

@@ -6,7 +6,7 @@ use axum::Json;
 use serde::Deserialize;
 
 use super::envelope::{ok, ApiError, ApiResult};
-use super::{body, unload, AppState};
+use super::{body, AppState};
 use crate::store::collections::{CollectionUpdate, NewCollection};
 use crate::store::endpoints::{status, EndpointFilter};
 
@@ -88,7 +88,7 @@ pub async fn update(
             .into_iter()
             .filter(|e| e.status == status::RUNNING)
         {
-            if let Err(e) = s.serving.start(&ep, c.base_path.as_deref()).await {
+            if let Err(e) = s.lifecycle.reroute(&ep).await {
                 tracing::error!(endpoint = %ep.id, "re-routing after a base_path change failed: {e}");
             }
         }
@@ -102,7 +102,7 @@ pub async fn delete(State(s): State<AppState>, Path(id): Path<String>) -> ApiRes
     if !s.store.delete_collection(&id).await? {
         return Err(ApiError::not_found("collection", &id));
     }
-    unload(&s, &ids).await;
+    s.lifecycle.forget(&ids).await;
     Ok(ok(serde_json::Value::Null))
 }
 

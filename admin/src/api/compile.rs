@@ -1,4 +1,5 @@
-//! `POST /api/endpoints/{id}/compile`: builds an endpoint's current code.
+//! `POST /api/endpoints/{id}/compile`: builds an endpoint's draft; what serves does not
+//! change (`start` deploys the build).
 //!
 //! Plain, it answers once the build is over. With `?stream=true` it answers at once with
 //! `application/x-ndjson`: one `{"line": "..."}` per line cargo prints, as it prints it, then
@@ -18,8 +19,6 @@ use tokio::sync::mpsc;
 
 use super::envelope::{ok, ApiError, ApiResult};
 use super::AppState;
-use crate::compiler::CompileError;
-use crate::store::endpoints::status;
 
 /// Query of the compile call.
 #[derive(Debug, Default, Deserialize)]
@@ -80,41 +79,18 @@ fn ndjson(v: &JsonValue) -> Bytes {
     Bytes::from(line)
 }
 
-/// Builds and records the outcome. A failure answers the compiler's diagnostics and leaves
-/// whatever serves untouched.
+/// Builds the draft and records the outcome (the lifecycle). A failure answers the
+/// compiler's diagnostics and leaves whatever serves untouched.
 async fn build(
     s: &AppState,
     id: &str,
     progress: impl FnMut(&str) + Send,
 ) -> Result<JsonValue, ApiError> {
-    let e = super::endpoints::find(s, id).await?;
-    match s
-        .compiler
-        .compile_with_progress(&e.id, &e.code, &e.dependencies, progress)
-        .await
-    {
-        Ok(built) => {
-            let lib = built.library.display().to_string();
-            s.store
-                .set_library(id, &lib, rust_edge_gateway_sdk::abi::FINGERPRINT)
-                .await?;
-            s.store
-                .set_build_outcome(id, status::COMPILED, None)
-                .await?;
-            Ok(json!({
-                "status": "compiled",
-                "message": "Compilation successful",
-                "duration_ms": built.duration.as_millis() as u64,
-            }))
-        }
-        Err(CompileError::Failed(diag)) => {
-            // A running endpoint keeps running its previous version.
-            s.store
-                .set_build_outcome(id, status::ERROR, Some(&diag))
-                .await?;
-            Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, diag))
-        }
-        Err(CompileError::InvalidDependencies(m)) => Err(ApiError::bad_request(m)),
-        Err(other) => Err(ApiError::internal(other)),
-    }
+    let report = s.lifecycle.compile(id, progress).await?;
+    Ok(json!({
+        "status": "compiled",
+        "message": "Compilation successful",
+        "version": report.version,
+        "duration_ms": u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX),
+    }))
 }

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 
 use super::envelope::{ok, ApiError, ApiResult};
-use super::{body, unload, AppState};
+use super::{body, AppState};
 use crate::store::domains::{DomainUpdate, NewDomain};
 
 fn check_host(host: &str) -> Result<(), ApiError> {
@@ -76,7 +76,7 @@ pub async fn delete(State(s): State<AppState>, Path(id): Path<String>) -> ApiRes
         .ok_or_else(|| ApiError::not_found("domain", &id))?;
     let ids = s.store.domain_endpoint_ids(&d).await?;
     s.store.delete_domain(&d).await?;
-    unload(&s, &ids).await;
+    s.lifecycle.forget(&ids).await;
     Ok(ok(serde_json::Value::Null))
 }
 

@@ -8,7 +8,7 @@ use axum::Json;
 use super::envelope::{ok, ApiError, ApiResult};
 use super::{body, AppState};
 use crate::compiler::validate_dependencies;
-use crate::store::endpoints::{status, EndpointFilter, EndpointUpdate, NewEndpoint};
+use crate::store::endpoints::{EndpointFilter, EndpointUpdate, NewEndpoint};
 
 /// Code a new endpoint starts with: the Quick Start's hello handler.
 pub const DEFAULT_CODE: &str = r#"use rust_edge_gateway_sdk::prelude::*;
@@ -40,32 +40,6 @@ pub async fn template() -> ApiResult {
     Ok(ok(serde_json::json!({ "code": DEFAULT_CODE })))
 }
 
-const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
-
-fn check_route(method: &str, path: &str, domain: &str) -> Result<(), ApiError> {
-    if !METHODS.contains(&method.to_ascii_uppercase().as_str()) {
-        return Err(ApiError::bad_request(format!(
-            "method must be one of {}",
-            METHODS.join(", ")
-        )));
-    }
-    if !path.starts_with('/') || path.contains(char::is_whitespace) {
-        return Err(ApiError::bad_request(
-            "path must start with '/' and contain no spaces",
-        ));
-    }
-    let mut probe = rust_edge_gateway_dataplane::router::Router::new();
-    probe
-        .insert("*", "GET", path, ())
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    if domain.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "domain is required (a host, *.example.com or *)",
-        ));
-    }
-    Ok(())
-}
-
 /// `GET /api/endpoints?domain=&collection_id=&enabled=`
 pub async fn list(State(s): State<AppState>, Query(f): Query<EndpointFilter>) -> ApiResult {
     Ok(ok(s.store.list_endpoints(&f).await?))
@@ -77,10 +51,8 @@ pub async fn create(
     b: Result<Json<NewEndpoint>, JsonRejection>,
 ) -> ApiResult {
     let e = body(b)?;
-    if e.name.trim().is_empty() {
-        return Err(ApiError::bad_request("name is required"));
-    }
-    check_route(&e.method, &e.path, &e.domain)?;
+    crate::route::check_name(&e.name)?;
+    crate::route::check(&e.method, &e.path, &e.domain)?;
     if let Some(d) = &e.dependencies {
         validate_dependencies(d).map_err(ApiError::bad_request)?;
     }
@@ -109,7 +81,10 @@ pub async fn update(
 ) -> ApiResult {
     let u = body(b)?;
     let cur = find(&s, &id).await?;
-    check_route(
+    if let Some(name) = &u.name {
+        crate::route::check_name(name)?;
+    }
+    crate::route::check(
         u.method.as_deref().unwrap_or(&cur.method),
         u.path.as_deref().unwrap_or(&cur.path),
         u.domain.as_deref().unwrap_or(&cur.domain),
@@ -135,14 +110,10 @@ pub async fn update(
         &updated.domain,
         &updated.collection_id,
     ) != (&cur.path, &cur.method, &cur.domain, &cur.collection_id);
-    if moved && s.serving.is_serving(&id) {
-        // A serving endpoint follows its new route at once (its current library, re-routed);
+    if moved {
+        // A serving endpoint follows its new route at once (its deployed version, re-routed);
         // a route another endpoint holds puts the old one back.
-        let base = s
-            .store
-            .collection_base_path(updated.collection_id.as_deref())
-            .await?;
-        if let Err(err) = s.serving.start(&updated, base.as_deref()).await {
+        if let Err(err) = s.lifecycle.reroute(&updated).await {
             let back = EndpointUpdate {
                 path: Some(cur.path.clone()),
                 method: Some(cur.method.clone()),
@@ -160,52 +131,35 @@ pub async fn update(
     Ok(ok(updated))
 }
 
-/// `DELETE /api/endpoints/{id}`: stops serving (draining) and deletes.
+/// `DELETE /api/endpoints/{id}`: stops serving (draining) and deletes, with its crate,
+/// build artifacts, logs and libraries.
 pub async fn delete(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let e = find(&s, &id).await?;
     if !s.store.delete_endpoint(&id).await? {
         return Err(ApiError::not_found("endpoint", &id));
     }
-    super::unload(&s, std::slice::from_ref(&id)).await;
+    s.lifecycle.forget(&[(e.id, e.scope)]).await;
     Ok(ok(serde_json::Value::Null))
 }
 
-/// `POST /api/endpoints/{id}/start`: loads the compiled library, or hot-swaps it in with
-/// draining when the endpoint already serves.
+/// `POST /api/endpoints/{id}/start`: deploys the draft's last successful build (a hot swap
+/// with draining when the endpoint already serves); 409 when the draft changed since.
 pub async fn start(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let swap = s.lifecycle.start(&id).await?;
     let e = find(&s, &id).await?;
-    let base = s
-        .store
-        .collection_base_path(e.collection_id.as_deref())
-        .await?;
-    match s.serving.start(&e, base.as_deref()).await {
-        Ok(swap) => {
-            s.store.set_status(&id, status::RUNNING, None).await?;
-            Ok(ok(serde_json::json!({
-                "status": "running",
-                "pid": std::process::id(),
-                "swapped": swap.swapped,
-                "old_requests_pending": swap.old_requests_pending,
-                "draining": swap.draining,
-            })))
-        }
-        Err(crate::serving::StartError::NotCompiled) => Err(ApiError::bad_request(
-            "endpoint has not been compiled yet; compile it first",
-        )),
-        Err(err) => {
-            let msg = err.to_string();
-            if !s.serving.is_serving(&id) {
-                s.store.set_status(&id, status::ERROR, Some(&msg)).await?;
-            }
-            Err(ApiError::new(StatusCode::CONFLICT, msg))
-        }
-    }
+    Ok(ok(serde_json::json!({
+        "status": "running",
+        "pid": std::process::id(),
+        "version": e.deployed.as_ref().map(|d| d.version),
+        "swapped": swap.swapped,
+        "old_requests_pending": swap.old_requests_pending,
+        "draining": swap.draining,
+    })))
 }
 
 /// `POST /api/endpoints/{id}/stop`: stops serving; requests in flight finish.
 pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    find(&s, &id).await?;
-    let swap = s.serving.stop(&id);
-    s.store.set_status(&id, status::STOPPED, None).await?;
+    let swap = s.lifecycle.stop(&id).await?;
     Ok(ok(
         serde_json::json!({ "status": "stopped", "old_requests_pending": swap.old_requests_pending }),
     ))

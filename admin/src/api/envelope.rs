@@ -63,8 +63,34 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<crate::lifecycle::LifecycleError> for ApiError {
+    fn from(e: crate::lifecycle::LifecycleError) -> Self {
+        use crate::lifecycle::LifecycleError as L;
+        let status = match &e {
+            L::NotFound(_) => StatusCode::NOT_FOUND,
+            L::NotCompiled | L::InvalidDependencies(_) | L::Route(_) => StatusCode::BAD_REQUEST,
+            L::DraftChanged { .. } | L::StaleBuild | L::Start(_) => StatusCode::CONFLICT,
+            L::CompileFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            L::Compiler(_) | L::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!("{e}");
+        }
+        ApiError::new(status, e.to_string())
+    }
+}
+
+impl From<crate::route::RouteError> for ApiError {
+    fn from(e: crate::route::RouteError) -> Self {
+        ApiError::bad_request(e.0)
+    }
+}
+
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
+        if let crate::store::StoreError::Invalid(m) = e {
+            return ApiError::bad_request(m);
+        }
         tracing::error!("{e}");
         ApiError::internal(e)
     }

@@ -6,7 +6,6 @@
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Multipart, Query, State};
 use axum::Json;
-use rust_edge_gateway_sdk::abi::FINGERPRINT;
 use serde::Deserialize;
 
 use super::envelope::{ok, ApiError, ApiResult};
@@ -36,19 +35,37 @@ pub struct OpenApiImport {
 }
 
 /// Stub code for an operation: compiles, answers 501 naming the operation.
+///
+/// An imported document is data, never code: every string it carries reaches the generated
+/// source only as an escaped Rust string literal (`{:?}` of a `str` escapes quotes,
+/// backslashes and every control character), in a `#[doc = ...]` attribute or an
+/// expression, never as raw text on a line of its own.
 pub fn stub_code(op: &Op) -> String {
-    let about = op
-        .description
-        .as_deref()
-        .unwrap_or("")
-        .replace(['\n', '\r'], " ");
+    let mut about = format!("{} {}", op.method, op.path);
+    if let Some(d) = op.description.as_deref().filter(|d| !d.is_empty()) {
+        about.push_str(": ");
+        about.push_str(d);
+    }
     format!(
-        "use rust_edge_gateway_sdk::prelude::*;\n\n/// {method} {path}{sep}{about}\n#[handler]\npub async fn handle(_ctx: &Context, req: Request) -> Response {{\n    Response::json(501, json!({{\n        \"error\": \"not implemented yet\",\n        \"operation\": {name:?},\n        \"method\": req.method,\n        \"path\": req.path,\n    }}))\n}}\n",
-        method = op.method,
-        path = op.path,
-        sep = if about.is_empty() { "" } else { ": " },
+        "use rust_edge_gateway_sdk::prelude::*;\n\n#[doc = {about:?}]\n#[handler]\npub async fn handle(_ctx: &Context, req: Request) -> Response {{\n    Response::json(501, json!({{\n        \"error\": \"not implemented yet\",\n        \"operation\": {name:?},\n        \"method\": req.method,\n        \"path\": req.path,\n    }}))\n}}\n",
         name = op.name,
     )
+}
+
+/// Checks every operation's route and name before anything is created: one refused
+/// operation refuses the whole import (400 naming it).
+fn check_operations(ops: &[Op], domain: &str) -> Result<(), ApiError> {
+    for op in ops {
+        crate::route::check(&op.method, &op.path, domain)
+            .and_then(|()| crate::route::check_name(&op.name))
+            .map_err(|e| {
+                ApiError::bad_request(format!(
+                    "operation {:?} {:?} cannot be imported: {e}",
+                    op.method, op.path
+                ))
+            })?;
+    }
+    Ok(())
 }
 
 /// The collection the endpoints go to: an existing one, a new one made from the document's
@@ -103,6 +120,8 @@ pub async fn openapi(
         return Err(ApiError::bad_request("domain is required (a host or *)"));
     }
     let spec = openapi::parse(&req.spec).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    check_operations(&spec.operations, &req.domain)?;
+    crate::route::check_name(&spec.title)?;
     let collection = resolve_collection(
         &s,
         req.collection_id.as_deref(),
@@ -196,44 +215,17 @@ fn bundle_ops(spec: &openapi::Spec, routes: &[Route]) -> Vec<Op> {
     ops
 }
 
-/// Compiles (and starts) one imported endpoint; an error goes to the report.
-async fn build_and_start(
-    s: &AppState,
-    ep: &Endpoint,
-    base: Option<&str>,
-    start: bool,
-) -> Result<(bool, bool), String> {
-    let built = s
-        .compiler
-        .compile(&ep.id, &ep.code, &ep.dependencies)
-        .await
-        .map_err(|e| e.to_string())?;
-    let lib = built.library.display().to_string();
-    s.store
-        .set_library(&ep.id, &lib, FINGERPRINT)
-        .await
-        .map_err(|e| e.to_string())?;
-    s.store
-        .set_status(&ep.id, status::COMPILED, None)
+/// Compiles (and starts) one imported endpoint through the lifecycle; an error goes to the
+/// report.
+async fn build_and_start(s: &AppState, ep: &Endpoint, start: bool) -> Result<(bool, bool), String> {
+    s.lifecycle
+        .compile(&ep.id, |_| {})
         .await
         .map_err(|e| e.to_string())?;
     if !start {
         return Ok((true, false));
     }
-    let ep = s
-        .store
-        .get_endpoint(&ep.id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("endpoint vanished during import")?;
-    s.serving
-        .start(&ep, base)
-        .await
-        .map_err(|e| e.to_string())?;
-    s.store
-        .set_status(&ep.id, status::RUNNING, None)
-        .await
-        .map_err(|e| e.to_string())?;
+    s.lifecycle.start(&ep.id).await.map_err(|e| e.to_string())?;
     Ok((true, true))
 }
 
@@ -269,6 +261,8 @@ pub async fn bundle(
         }
     };
     let ops = bundle_ops(&spec, &b.manifest.routes);
+    check_operations(&ops, &domain)?;
+    crate::route::check_name(&spec.title)?;
     let collection = resolve_collection(
         &s,
         q.collection_id.as_deref(),
@@ -277,7 +271,6 @@ pub async fn bundle(
         &spec,
     )
     .await?;
-    let base = collection.as_ref().and_then(|c| c.base_path.clone());
     let existing = match &collection {
         Some(c) => {
             s.store
@@ -333,7 +326,7 @@ pub async fn bundle(
         };
         endpoints.push(serde_json::json!({ "id": ep.id, "name": ep.name, "path": ep.path, "method": ep.method }));
         if q.compile {
-            match build_and_start(&s, &ep, base.as_deref(), q.start).await {
+            match build_and_start(&s, &ep, q.start).await {
                 Ok((c, st)) => {
                     compiled += usize::from(c);
                     started += usize::from(st);

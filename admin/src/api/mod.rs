@@ -43,8 +43,15 @@ pub struct AppState {
     pub compiler: Arc<Compiler>,
     /// Loaded endpoints.
     pub serving: Serving,
-    /// When set, every /api call needs `Authorization: Bearer <token>`.
+    /// When set, every /api call needs `Authorization: Bearer <token>` (unset only with
+    /// `--admin-auth none`, on loopback).
     pub token: Option<Arc<str>>,
+    /// A read-only token `/metrics` accepts besides the admin token.
+    pub metrics_token: Option<Arc<str>>,
+    /// Compile, deploy, stop, re-route, delete.
+    pub lifecycle: crate::lifecycle::Lifecycle,
+    /// How far the boot restore is.
+    pub restore: Arc<crate::lifecycle::RestoreProgress>,
     /// Process start.
     pub started: Instant,
     /// Per-endpoint logs.
@@ -63,12 +70,20 @@ pub fn body<T>(r: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
         .map_err(|e| ApiError::bad_request(format!("invalid request body: {}", e.body_text())))
 }
 
-/// Stops serving deleted endpoints (they drain) and removes their build crates.
-pub(crate) async fn unload(state: &AppState, ids: &[String]) {
-    for id in ids {
-        state.serving.stop(id);
-        state.compiler.forget(id).await;
-    }
+/// Whether `given` is `token`, compared in constant time: the answer must not say how much
+/// of a guess was right.
+fn token_matches(given: Option<&str>, token: &str) -> bool {
+    given.is_some_and(|g| {
+        use subtle::ConstantTimeEq;
+        bool::from(g.as_bytes().ct_eq(token.as_bytes()))
+    })
+}
+
+fn bearer(req: &Request) -> Option<&str> {
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
 }
 
 async fn require_token(
@@ -77,17 +92,13 @@ async fn require_token(
     next: Next,
 ) -> Result<Response, ApiError> {
     if let Some(token) = &state.token {
-        let given = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        // Compared in constant time: the answer must not say how much of a guess was right.
-        let matches = given.is_some_and(|g| {
-            use subtle::ConstantTimeEq;
-            bool::from(g.as_bytes().ct_eq(token.as_bytes()))
-        });
-        if !matches {
+        let given = bearer(&req);
+        let metrics_ok = req.uri().path() == "/metrics"
+            && state
+                .metrics_token
+                .as_deref()
+                .is_some_and(|m| token_matches(given, m));
+        if !metrics_ok && !token_matches(given, token) {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "missing or invalid admin token (Authorization: Bearer <token>)",
@@ -117,7 +128,6 @@ fn protected(router: Router<AppState>, state: &AppState) -> Router<AppState> {
 /// The admin router.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/health", get(system::health))
         .route("/stats", get(system::stats))
         .route("/domains", get(domains::list).post(domains::create))
         .route(
@@ -190,7 +200,10 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(no_route);
     let metrics = Router::new().route("/metrics", get(metrics::metrics));
+    // Health stays open: load balancers and the UI (before it has the token) read it.
+    let open = Router::new().route("/api/health", get(system::health));
     Router::new()
+        .merge(open)
         .nest("/api", protected(api, &state))
         .merge(protected(metrics, &state))
         .merge(crate::ui::router())

@@ -75,7 +75,8 @@ pub async fn update(
         .await?
         .ok_or_else(|| ApiError::not_found("service", &id))?;
     if let Some(c) = &u.config {
-        let merged = crate::store::services::merge_config(&cur.config, c);
+        let merged =
+            crate::store::services::merge_config(&cur.config, c).map_err(ApiError::bad_request)?;
         check_config(&cur.service_type, &merged)?;
     }
     let updated = s
@@ -219,6 +220,7 @@ pub async fn test_draft(
                 )));
             }
             crate::store::services::merge_config(&stored.config, &d.config)
+                .map_err(ApiError::bad_request)?
         }
         None => d.config,
     };

@@ -6,11 +6,14 @@ use super::envelope::{ok, ApiResult};
 use super::AppState;
 use crate::store::endpoints::{status, EndpointFilter};
 
-/// Health check.
-pub async fn health() -> ApiResult {
-    Ok(ok(
-        serde_json::json!({ "status": "healthy", "version": env!("CARGO_PKG_VERSION") }),
-    ))
+/// Health check (no token needed): up, the version, and how far the boot restore is
+/// (`restore.done` false while endpoints are still being loaded or rebuilt).
+pub async fn health(State(state): State<AppState>) -> ApiResult {
+    Ok(ok(serde_json::json!({
+        "status": "healthy",
+        "version": env!("CARGO_PKG_VERSION"),
+        "restore": state.restore.snapshot(),
+    })))
 }
 
 /// Gateway statistics.

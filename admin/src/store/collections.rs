@@ -139,13 +139,16 @@ impl Store {
     }
 
     /// Ids of a collection's endpoints.
-    pub async fn collection_endpoint_ids(&self, id: &str) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<(String,)> =
-            sqlx::query_as("SELECT id FROM endpoints WHERE collection_id = ?1")
+    pub async fn collection_endpoint_ids(
+        &self,
+        id: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT id, scope FROM endpoints WHERE collection_id = ?1")
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
-        Ok(rows.into_iter().map(|r| r.0).collect())
+        Ok(rows)
     }
 
     /// Deletes a collection and (by cascade) its endpoints; whether it existed.

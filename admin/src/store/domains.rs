@@ -125,15 +125,15 @@ impl Store {
 
     /// Ids of the endpoints a domain delete removes: those in its collections and those
     /// routed on its host.
-    pub async fn domain_endpoint_ids(&self, d: &Domain) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT id FROM endpoints WHERE domain = ?2 OR collection_id IN (SELECT id FROM collections WHERE domain_id = ?1)",
+    pub async fn domain_endpoint_ids(&self, d: &Domain) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT id, scope FROM endpoints WHERE domain = ?2 OR collection_id IN (SELECT id FROM collections WHERE domain_id = ?1)",
         )
         .bind(&d.id)
         .bind(&d.host)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(|r| r.0).collect())
+        Ok(rows)
     }
 
     /// Deletes a domain with its collections and endpoints (see `domain_endpoint_ids`).

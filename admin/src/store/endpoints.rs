@@ -53,15 +53,56 @@ pub struct Endpoint {
     pub created_at: String,
     /// Updated at (RFC 3339).
     pub updated_at: String,
+    /// Whether the draft (code and dependencies) is exactly what the last successful build
+    /// compiled, with this gateway's ABI: `start` deploys that build only then.
+    pub draft_compiled: bool,
+    /// What is deployed: what serves while the endpoint runs, and what a restart serves.
+    pub deployed: Option<Deployed>,
     #[serde(skip)]
     /// The scope number the dataplane uses for this endpoint.
     pub scope: i64,
     #[serde(skip)]
-    /// The installed library of the last successful compile.
-    pub library_path: Option<String>,
+    /// The last successful build of the draft.
+    pub build: Option<Build>,
+}
+
+/// A successful build of an endpoint's draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Build {
+    /// The installed library.
+    pub library: String,
+    /// The ABI fingerprint it was built with.
+    pub fingerprint: String,
+    /// The code it compiled.
+    pub code: String,
+    /// The dependencies it compiled.
+    pub dependencies: JsonValue,
+    /// The build's version number.
+    pub version: i64,
+    /// When it was built (RFC 3339).
+    pub built_at: String,
+}
+
+/// The deployed version of an endpoint (a copy of the build that was deployed).
+#[derive(Debug, Clone, Serialize)]
+pub struct Deployed {
+    /// The build's version number.
+    pub version: i64,
+    /// When that build was made (RFC 3339).
+    pub built_at: String,
+    /// When it was deployed (RFC 3339).
+    pub deployed_at: String,
+    /// The ABI fingerprint of its library.
+    pub fingerprint: String,
     #[serde(skip)]
-    /// The ABI fingerprint that library was built with.
-    pub library_fingerprint: Option<String>,
+    /// Its installed library.
+    pub library: String,
+    #[serde(skip)]
+    /// The code deployed (a restart with another ABI rebuilds this, never the draft).
+    pub code: String,
+    #[serde(skip)]
+    /// The dependencies deployed.
+    pub dependencies: JsonValue,
 }
 
 /// A create request.
@@ -128,8 +169,69 @@ pub struct EndpointFilter {
     pub enabled: Option<bool>,
 }
 
+fn json_column(r: &sqlx::sqlite::SqliteRow, name: &str) -> Result<Option<JsonValue>, StoreError> {
+    let text: Option<String> = r.try_get(name)?;
+    Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+}
+
+fn build_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Option<Build>, StoreError> {
+    let library: Option<String> = r.try_get("library_path")?;
+    let (Some(library), Some(code)) = (library, r.try_get::<Option<String>, _>("built_code")?)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Build {
+        library,
+        fingerprint: r
+            .try_get::<Option<String>, _>("library_fingerprint")?
+            .unwrap_or_default(),
+        code,
+        dependencies: json_column(r, "built_dependencies")?
+            .unwrap_or_else(|| serde_json::json!({})),
+        version: r.try_get("version")?,
+        built_at: r
+            .try_get::<Option<String>, _>("built_at")?
+            .unwrap_or_default(),
+    }))
+}
+
+fn deployed_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Option<Deployed>, StoreError> {
+    let library: Option<String> = r.try_get("deployed_library")?;
+    let Some(library) = library else {
+        return Ok(None);
+    };
+    Ok(Some(Deployed {
+        version: r
+            .try_get::<Option<i64>, _>("deployed_version")?
+            .unwrap_or(0),
+        built_at: r
+            .try_get::<Option<String>, _>("deployed_built_at")?
+            .unwrap_or_default(),
+        deployed_at: r
+            .try_get::<Option<String>, _>("deployed_at")?
+            .unwrap_or_default(),
+        fingerprint: r
+            .try_get::<Option<String>, _>("deployed_fingerprint")?
+            .unwrap_or_default(),
+        library,
+        code: r
+            .try_get::<Option<String>, _>("deployed_code")?
+            .unwrap_or_default(),
+        dependencies: json_column(r, "deployed_dependencies")?
+            .unwrap_or_else(|| serde_json::json!({})),
+    }))
+}
+
 fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Endpoint, StoreError> {
     let deps: String = r.try_get("dependencies")?;
+    let dependencies: JsonValue = serde_json::from_str(&deps)?;
+    let code: String = r.try_get("code")?;
+    let build = build_from_row(r)?;
+    let draft_compiled = build.as_ref().is_some_and(|b| {
+        b.code == code
+            && b.dependencies == dependencies
+            && b.fingerprint == rust_edge_gateway_sdk::abi::FINGERPRINT
+    });
     Ok(Endpoint {
         id: r.try_get("id")?,
         name: r.try_get("name")?,
@@ -138,17 +240,18 @@ fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Endpoint, StoreError> {
         domain: r.try_get("domain")?,
         collection_id: r.try_get("collection_id")?,
         description: r.try_get("description")?,
-        code: r.try_get("code")?,
-        dependencies: serde_json::from_str(&deps)?,
+        code,
+        dependencies,
         enabled: r.try_get::<i64, _>("enabled")? != 0,
         status: r.try_get("status")?,
         last_error: r.try_get("last_error")?,
         version: r.try_get("version")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
+        draft_compiled,
+        deployed: deployed_from_row(r)?,
         scope: r.try_get("scope")?,
-        library_path: r.try_get("library_path")?,
-        library_fingerprint: r.try_get("library_fingerprint")?,
+        build,
     })
 }
 
@@ -188,10 +291,18 @@ impl Store {
             .dependencies
             .clone()
             .unwrap_or_else(|| serde_json::json!({}));
+        let mut tx = self.pool.begin().await?;
+        // Scopes come from a counter that only goes up: a new endpoint never inherits a
+        // deleted one's logs or bindings.
+        let (scope,): (i64,) = sqlx::query_as(
+            "UPDATE sequences SET value = value + 1 WHERE name = 'endpoint_scope' RETURNING value",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO endpoints (id, scope, name, path, method, domain, collection_id, description, code, \
              dependencies, enabled, status, created_at, updated_at) VALUES (?1, \
-             (SELECT COALESCE(MAX(scope), 0) + 1 FROM endpoints), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+             ?13, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
         )
         .bind(&id)
         .bind(&e.name)
@@ -205,8 +316,10 @@ impl Store {
         .bind(i64::from(e.enabled.unwrap_or(true)))
         .bind(status::CREATED)
         .bind(&now)
-        .execute(&self.pool)
+        .bind(scope)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(self
             .get_endpoint(&id)
             .await?
@@ -294,24 +407,82 @@ impl Store {
         Ok(())
     }
 
-    /// Records a successful compile: the installed library, its fingerprint, a new version.
-    pub async fn set_library(
+    /// Records a successful build of the draft: the installed library, its fingerprint, the
+    /// code and dependencies it compiled, a new version. What is deployed stays as it is.
+    pub async fn record_build(
         &self,
         id: &str,
-        path: &str,
+        library: &str,
         fingerprint: &str,
+        code: &str,
+        dependencies: &JsonValue,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE endpoints SET library_path = ?2, library_fingerprint = ?3, version = version + 1, \
-             last_error = NULL, updated_at = ?4 WHERE id = ?1",
+            "UPDATE endpoints SET library_path = ?2, library_fingerprint = ?3, built_code = ?4, \
+             built_dependencies = ?5, built_at = ?6, version = version + 1, last_error = NULL, \
+             updated_at = ?6 WHERE id = ?1",
         )
         .bind(id)
-        .bind(path)
+        .bind(library)
         .bind(fingerprint)
+        .bind(code)
+        .bind(dependencies.to_string())
         .bind(now())
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Records that `build` now serves: it becomes the deployed version, status `running`.
+    pub async fn record_deploy(&self, id: &str, build: &Build) -> Result<(), StoreError> {
+        let now = now();
+        sqlx::query(
+            "UPDATE endpoints SET deployed_version = ?2, deployed_code = ?3, deployed_dependencies = ?4, \
+             deployed_library = ?5, deployed_fingerprint = ?6, deployed_built_at = ?7, deployed_at = ?8, \
+             status = ?9, last_error = NULL, updated_at = ?8 WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(build.version)
+        .bind(&build.code)
+        .bind(build.dependencies.to_string())
+        .bind(&build.library)
+        .bind(&build.fingerprint)
+        .bind(&build.built_at)
+        .bind(&now)
+        .bind(status::RUNNING)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a rebuild of the deployed code (at boot, for another ABI): same version and
+    /// code, a new library.
+    pub async fn record_deployed_rebuild(
+        &self,
+        id: &str,
+        library: &str,
+        fingerprint: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE endpoints SET deployed_library = ?2, deployed_fingerprint = ?3 WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(library)
+        .bind(fingerprint)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every library the store refers to (draft builds and deployed versions).
+    pub async fn referenced_libraries(&self) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT library_path FROM endpoints WHERE library_path IS NOT NULL \
+             UNION SELECT deployed_library FROM endpoints WHERE deployed_library IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
     }
 }
 

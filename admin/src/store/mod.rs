@@ -9,7 +9,6 @@ pub mod endpoints;
 pub mod services;
 
 use std::path::Path;
-use std::str::FromStr;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::SqlitePool;
@@ -23,6 +22,17 @@ pub enum StoreError {
     /// Applying migrations failed.
     #[error("config store migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The store file cannot be opened or read (corrupt, not a database, unreadable).
+    #[error("config store {path}: {source} (is it a gateway database? move it away to start with an empty store)")]
+    Open {
+        /// The database file.
+        path: std::path::PathBuf,
+        /// What failed.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A change the store refuses (the message says why).
+    #[error("{0}")]
+    Invalid(String),
     /// A stored JSON column does not parse.
     #[error("config store holds invalid JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -61,16 +71,25 @@ pub fn now() -> String {
 impl Store {
     /// Opens (creating if needed) `<dir>/gateway.db` and applies migrations.
     pub async fn open(dir: &Path) -> Result<Self, StoreError> {
-        let url = format!("sqlite://{}", dir.join("gateway.db").display());
-        let opts = SqliteConnectOptions::from_str(&url)?
+        let path = dir.join("gateway.db");
+        let failed = |source: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
+            path: path.clone(),
+            source,
+        };
+        let opts = SqliteConnectOptions::new()
+            .filename(&path)
             .create_if_missing(true)
             .foreign_keys(true)
             .journal_mode(SqliteJournalMode::Wal);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+            .await
+            .map_err(|e| failed(Box::new(e)))?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| failed(Box::new(e)))?;
         Ok(Store { pool })
     }
 }

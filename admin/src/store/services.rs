@@ -60,16 +60,54 @@ pub fn masked(config: &JsonValue) -> JsonValue {
     }
 }
 
-/// `update` merged over `stored`, top-level keys; a masked secret keeps the stored value.
-pub fn merge_config(stored: &JsonValue, update: &JsonValue) -> JsonValue {
+/// Config keys that say where a secret goes: changing one of them moves the stored secret to
+/// another host, port or user.
+const DESTINATION_KEYS: &[&str] = &["host", "port", "username", "endpoint", "access_key"];
+
+/// `update` merged over `stored`, top-level keys; a masked (or left out) secret keeps the
+/// stored value, but only while the service still points where it was saved: a stored
+/// secret never leaves for another host, port or user. A change of destination must carry
+/// its own secret, else the merge is refused with the reason.
+pub fn merge_config(stored: &JsonValue, update: &JsonValue) -> Result<JsonValue, String> {
     let mut out: Map<String, JsonValue> = stored.as_object().cloned().unwrap_or_default();
+    let mut given_secrets = Vec::new();
     for (k, v) in update.as_object().into_iter().flatten() {
-        if v.as_str() == Some(MASK) && is_secret(k) {
-            continue;
+        if is_secret(k) {
+            if v.as_str() == Some(MASK) {
+                continue;
+            }
+            given_secrets.push(k.as_str());
         }
         out.insert(k.clone(), v.clone());
     }
-    JsonValue::Object(out)
+    let moved: Vec<&str> = DESTINATION_KEYS
+        .iter()
+        .copied()
+        .filter(|k| {
+            stored.get(k).unwrap_or(&JsonValue::Null) != out.get(*k).unwrap_or(&JsonValue::Null)
+        })
+        .collect();
+    if !moved.is_empty() {
+        let kept: Vec<&str> = out
+            .iter()
+            .filter(|(k, v)| {
+                is_secret(k)
+                    && v.as_str().is_some_and(|s| !s.is_empty())
+                    && !given_secrets.contains(&k.as_str())
+            })
+            .map(|(k, _)| k.as_str())
+            .collect();
+        if !kept.is_empty() {
+            return Err(format!(
+                "the stored {} is only sent to the {} it was saved with; this change sets a new {}: give the {} again",
+                kept.join(" and "),
+                DESTINATION_KEYS.join("/"),
+                moved.join(" and "),
+                kept.join(" and "),
+            ));
+        }
+    }
+    Ok(JsonValue::Object(out))
 }
 
 /// A service as the API returns it (secrets masked).
@@ -232,10 +270,10 @@ impl Store {
         let Some(cur) = self.service(id, false).await? else {
             return Ok(None);
         };
-        let config = u
-            .config
-            .as_ref()
-            .map_or(cur.config.clone(), |c| merge_config(&cur.config, c));
+        let config = match &u.config {
+            Some(c) => merge_config(&cur.config, c).map_err(StoreError::Invalid)?,
+            None => cur.config.clone(),
+        };
         sqlx::query("UPDATE services SET name = ?2, config = ?3, enabled = ?4, updated_at = ?5 WHERE id = ?1")
             .bind(id)
             .bind(u.name.as_ref().unwrap_or(&cur.name))
@@ -352,10 +390,32 @@ mod tests {
             m,
             json!({"host": "db", "password": MASK, "secret_key": MASK, "username": "u", "token": ""})
         );
-        let merged = merge_config(&stored, &json!({"host": "db2", "password": MASK}));
+        let merged = merge_config(&stored, &json!({"database": "d2", "password": MASK}))
+            .expect("same destination");
         assert_eq!(merged["password"], "hunter2");
-        assert_eq!(merged["host"], "db2");
-        let changed = merge_config(&stored, &json!({"password": "new"}));
+        assert_eq!(merged["database"], "d2");
+        let changed = merge_config(&stored, &json!({"password": "new"})).expect("new secret");
         assert_eq!(changed["password"], "new");
+    }
+
+    #[test]
+    fn a_stored_secret_never_follows_a_new_destination() {
+        let stored = json!({"host": "db", "port": 5432, "password": "hunter2", "username": "u"});
+        for moved in [
+            json!({"host": "evil.example", "password": MASK}),
+            json!({"host": "evil.example"}),
+            json!({"port": 6379}),
+            json!({"username": "other"}),
+        ] {
+            let err = merge_config(&stored, &moved).expect_err("secret would move");
+            assert!(err.contains("password"), "{err}");
+        }
+        // A new destination with its own secret is fine.
+        let ok = merge_config(&stored, &json!({"host": "db2", "password": "fresh"}))
+            .expect("own secret");
+        assert_eq!(
+            (ok["host"].as_str(), ok["password"].as_str()),
+            (Some("db2"), Some("fresh"))
+        );
     }
 }

@@ -64,10 +64,18 @@ impl Gateway {
             .read_line(&mut line)
             .expect("ready line");
         assert!(line.contains("ready"), "unexpected first line {line:?}");
-        let token = extra
-            .iter()
-            .position(|a| *a == "--admin-token")
-            .map(|i| extra[i + 1].to_string());
+        // The token given, else the one the gateway generated in its data dir (none only
+        // with `--admin-auth none`).
+        let token = match extra.iter().position(|a| *a == "--admin-token") {
+            Some(i) => Some(extra[i + 1].to_string()),
+            None if extra.windows(2).any(|w| w == ["--admin-auth", "none"]) => None,
+            None => Some(
+                std::fs::read_to_string(data_dir.join("admin-token"))
+                    .expect("the gateway keeps its generated token in <data-dir>/admin-token")
+                    .trim()
+                    .to_string(),
+            ),
+        };
         Gateway {
             child,
             gateway: addr_after(&line, "gateway http://"),
@@ -76,14 +84,17 @@ impl Gateway {
         }
     }
 
-    /// Calls the management API; returns the HTTP status and the JSON envelope.
-    pub fn api(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let auth = self
-            .token
+    /// The `Authorization` header line for this gateway's token (empty without one).
+    pub fn auth(&self) -> String {
+        self.token
             .as_ref()
             .map(|t| format!("Authorization: Bearer {t}\r\n"))
-            .unwrap_or_default();
-        self.raw_api(method, path, body, &auth)
+            .unwrap_or_default()
+    }
+
+    /// Calls the management API; returns the HTTP status and the JSON envelope.
+    pub fn api(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        self.raw_api(method, path, body, &self.auth())
     }
 
     /// Calls the management API with exactly these extra header lines.

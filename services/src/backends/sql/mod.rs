@@ -19,7 +19,7 @@ use sqlx::{Either, Executor, Statement};
 
 use self::placeholders::{rewrite, Style};
 use crate::actor::{Backend, BoxFut};
-use crate::config::{under, MysqlConfig, PostgresConfig, SqliteConfig};
+use crate::config::{sqlite_path, MysqlConfig, PostgresConfig, SqliteConfig};
 use crate::error::{backend, fault, unavailable, ServiceError};
 
 enum Pool {
@@ -111,9 +111,13 @@ impl SqlBackend {
         })
     }
 
-    /// A SQLite pool on a file (relative paths under the data directory).
+    /// A SQLite pool on a file (relative paths under `<data-dir>/sqlite/`; nothing else in the
+    /// data dir).
     pub(crate) async fn sqlite(c: &SqliteConfig, data_dir: &Path) -> Result<Self, ServiceError> {
-        let path = under(data_dir, &c.path);
+        let path = sqlite_path(data_dir, &c.path).map_err(|message| ServiceError::Config {
+            service_type: "sqlite".into(),
+            message,
+        })?;
         if c.create_if_missing {
             if let Some(parent) = path.parent() {
                 tokio::fs::create_dir_all(parent).await.map_err(|e| {

@@ -1,0 +1,369 @@
+//! The endpoint lifecycle, in one place: compile the draft, deploy (start) the draft's last
+//! successful build, stop, re-route, restore at boot, delete. The management API, the
+//! importers, the boot restore and the admin UI's routes all go through here.
+//!
+//! An endpoint has a draft (its code and dependencies, edited freely) and a deployed
+//! version. Compiling builds the draft and never changes what serves. Starting deploys the
+//! draft's last successful build, and only while the draft is still what that build
+//! compiled; the deployed version is what a restart (or a kill -9) serves again.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rust_edge_gateway_dataplane::registry::SwapResult;
+use rust_edge_gateway_sdk::abi::FINGERPRINT;
+use serde::Serialize;
+
+use crate::compiler::{validate_dependencies, CompileError, Compiler};
+use crate::logs::EndpointLogs;
+use crate::serving::{Serving, StartError};
+use crate::store::endpoints::{status, Endpoint, EndpointFilter};
+use crate::store::{Store, StoreError};
+
+/// Why a lifecycle step did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum LifecycleError {
+    /// No endpoint with this id.
+    #[error("no endpoint with id {0}")]
+    NotFound(String),
+    /// The draft was never built.
+    #[error("endpoint has not been compiled yet; compile it first")]
+    NotCompiled,
+    /// The draft changed since its last successful build.
+    #[error("the draft was edited since its last successful build (v{version}); compile it, then start (v{deployed} keeps serving)", deployed = deployed.map_or_else(|| "nothing".to_string(), |v| v.to_string()))]
+    DraftChanged {
+        /// The version of that build.
+        version: i64,
+        /// The deployed version, if any.
+        deployed: Option<i64>,
+    },
+    /// The last build was made by a gateway with another ABI.
+    #[error("the last build was made by another gateway version (ABI fingerprint differs); compile again")]
+    StaleBuild,
+    /// The code did not compile (rustc's diagnostics) or the build timed out.
+    #[error("{0}")]
+    CompileFailed(String),
+    /// The dependency table is refused.
+    #[error("invalid dependencies: {0}")]
+    InvalidDependencies(String),
+    /// The route is refused.
+    #[error(transparent)]
+    Route(#[from] crate::route::RouteError),
+    /// Loading or routing the library failed.
+    #[error(transparent)]
+    Start(#[from] StartError),
+    /// The compiler failed (I/O, install).
+    #[error(transparent)]
+    Compiler(CompileError),
+    /// The config store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a successful compile answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildReport {
+    /// The new build's version.
+    pub version: i64,
+    /// How long cargo took.
+    pub duration: Duration,
+}
+
+/// Progress of the boot restore, for `GET /api/health`.
+#[derive(Debug, Default)]
+pub struct RestoreProgress {
+    done: AtomicBool,
+    total: AtomicUsize,
+    loaded: AtomicUsize,
+    rebuilt: AtomicUsize,
+    failed: AtomicUsize,
+}
+
+impl RestoreProgress {
+    /// A restore that has nothing to do (tests, tools).
+    pub fn finished() -> Self {
+        let p = RestoreProgress::default();
+        p.done.store(true, Ordering::Relaxed);
+        p
+    }
+
+    /// Whether every endpoint to restore has been handled.
+    pub fn is_done(&self) -> bool {
+        self.done.load(Ordering::Acquire)
+    }
+
+    /// The figures as JSON: done, total, loaded, rebuilt, failed, pending.
+    pub fn snapshot(&self) -> serde_json::Value {
+        let total = self.total.load(Ordering::Relaxed);
+        let loaded = self.loaded.load(Ordering::Relaxed);
+        let rebuilt = self.rebuilt.load(Ordering::Relaxed);
+        let failed = self.failed.load(Ordering::Relaxed);
+        serde_json::json!({
+            "done": self.is_done(),
+            "total": total,
+            "loaded": loaded,
+            "rebuilt": rebuilt,
+            "failed": failed,
+            "pending": total.saturating_sub(loaded + rebuilt + failed),
+        })
+    }
+}
+
+/// The endpoint lifecycle over the store, the compiler and what serves.
+#[derive(Debug, Clone)]
+pub struct Lifecycle {
+    store: Store,
+    compiler: Arc<Compiler>,
+    serving: Serving,
+    logs: Arc<EndpointLogs>,
+}
+
+impl Lifecycle {
+    /// The lifecycle of the endpoints in `store`.
+    pub fn new(
+        store: Store,
+        compiler: Arc<Compiler>,
+        serving: Serving,
+        logs: Arc<EndpointLogs>,
+    ) -> Self {
+        Lifecycle {
+            store,
+            compiler,
+            serving,
+            logs,
+        }
+    }
+
+    async fn find(&self, id: &str) -> Result<Endpoint, LifecycleError> {
+        self.store
+            .get_endpoint(id)
+            .await?
+            .ok_or_else(|| LifecycleError::NotFound(id.to_string()))
+    }
+
+    /// Builds the endpoint's draft, handing cargo's lines to `progress`. Success records a
+    /// new build (version + 1); failure records the diagnostics. What serves is untouched
+    /// either way.
+    pub async fn compile(
+        &self,
+        id: &str,
+        progress: impl FnMut(&str) + Send,
+    ) -> Result<BuildReport, LifecycleError> {
+        let ep = self.find(id).await?;
+        validate_dependencies(&ep.dependencies).map_err(LifecycleError::InvalidDependencies)?;
+        match self
+            .compiler
+            .compile_with_progress(&ep.id, &ep.code, &ep.dependencies, progress)
+            .await
+        {
+            Ok(built) => {
+                let lib = built.library.display().to_string();
+                let recorded = self
+                    .store
+                    .record_build(id, &lib, FINGERPRINT, &ep.code, &ep.dependencies)
+                    .await;
+                self.compiler.settled(&built.library);
+                recorded?;
+                self.store
+                    .set_build_outcome(id, status::COMPILED, None)
+                    .await?;
+                self.sweep_libraries().await;
+                Ok(BuildReport {
+                    version: ep.version + 1,
+                    duration: built.duration,
+                })
+            }
+            Err(err @ (CompileError::Failed(_) | CompileError::TimedOut(_))) => {
+                let diag = err.to_string();
+                // A running endpoint keeps running its deployed version.
+                self.store
+                    .set_build_outcome(id, status::ERROR, Some(&diag))
+                    .await?;
+                Err(LifecycleError::CompileFailed(diag))
+            }
+            Err(CompileError::InvalidDependencies(m)) => {
+                Err(LifecycleError::InvalidDependencies(m))
+            }
+            Err(other) => Err(LifecycleError::Compiler(other)),
+        }
+    }
+
+    /// Loads `library` for `ep` on its current route: the route is checked before the
+    /// library is opened, so a refused route never runs the library's constructors.
+    async fn serve(&self, ep: &Endpoint, library: &str) -> Result<SwapResult, LifecycleError> {
+        crate::route::check(&ep.method, &ep.path, &ep.domain)?;
+        let base = self
+            .store
+            .collection_base_path(ep.collection_id.as_deref())
+            .await?;
+        Ok(self.serving.start(ep, library, base.as_deref()).await?)
+    }
+
+    /// Deploys the draft's last successful build: new requests go to it at once, requests
+    /// in flight on the previous version finish there. Refused (409) when the draft changed
+    /// since that build.
+    pub async fn start(&self, id: &str) -> Result<SwapResult, LifecycleError> {
+        let ep = self.find(id).await?;
+        let build = ep.build.clone().ok_or(LifecycleError::NotCompiled)?;
+        if !ep.draft_compiled {
+            if build.fingerprint != FINGERPRINT {
+                return Err(LifecycleError::StaleBuild);
+            }
+            return Err(LifecycleError::DraftChanged {
+                version: build.version,
+                deployed: ep.deployed.as_ref().map(|d| d.version),
+            });
+        }
+        match self.serve(&ep, &build.library).await {
+            Ok(swap) => {
+                self.store.record_deploy(id, &build).await?;
+                self.sweep_libraries().await;
+                Ok(swap)
+            }
+            Err(err) => {
+                if !self.serving.is_serving(id) {
+                    self.store
+                        .set_status(id, status::ERROR, Some(&err.to_string()))
+                        .await?;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Stops serving; requests in flight finish. The deployed version is kept (a later
+    /// start of an unchanged draft serves it again).
+    pub async fn stop(&self, id: &str) -> Result<SwapResult, LifecycleError> {
+        self.find(id).await?;
+        let swap = self.serving.stop(id);
+        self.store.set_status(id, status::STOPPED, None).await?;
+        Ok(swap)
+    }
+
+    /// A serving endpoint follows its (already stored) new route at once, with its deployed
+    /// version. Nothing happens for one that does not serve.
+    pub async fn reroute(&self, ep: &Endpoint) -> Result<(), LifecycleError> {
+        if !self.serving.is_serving(&ep.id) {
+            return Ok(());
+        }
+        let deployed = ep.deployed.as_ref().ok_or(LifecycleError::NotCompiled)?;
+        self.serve(ep, &deployed.library).await.map(|_| ())
+    }
+
+    /// After the store deleted these endpoints (`(id, scope)`): stop serving them (they
+    /// drain), remove their crates, build artifacts, logs and unreferenced libraries.
+    pub async fn forget(&self, endpoints: &[(String, i64)]) {
+        for (id, scope) in endpoints {
+            self.serving.stop(id);
+            self.compiler.forget(id).await;
+            self.logs.forget(u64::try_from(*scope).unwrap_or(0));
+        }
+        self.sweep_libraries().await;
+    }
+
+    /// Removes installed libraries no endpoint refers to (neither a draft's build nor a
+    /// deployed version).
+    pub async fn sweep_libraries(&self) {
+        let keep: HashSet<PathBuf> = match self.store.referenced_libraries().await {
+            Ok(libs) => libs.into_iter().map(PathBuf::from).collect(),
+            Err(e) => {
+                tracing::warn!("library sweep skipped: {e}");
+                return;
+            }
+        };
+        let removed = self.compiler.sweep_libraries(&keep).await;
+        if removed > 0 {
+            tracing::debug!(removed, "unreferenced handler libraries removed");
+        }
+    }
+
+    /// Boot restore: every endpoint that was running serves its deployed version again.
+    /// Those whose library is still valid load first, all of them; rebuilds (another ABI,
+    /// a missing file) queue behind them. Each failure leaves that endpoint in `error`
+    /// with the reason.
+    pub async fn restore(&self, progress: &RestoreProgress) {
+        let endpoints = match self.store.list_endpoints(&EndpointFilter::default()).await {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!("boot restore: {e}");
+                progress.done.store(true, Ordering::Release);
+                return;
+            }
+        };
+        let running: Vec<Endpoint> = endpoints
+            .into_iter()
+            .filter(|e| e.status == status::RUNNING)
+            .collect();
+        progress.total.store(running.len(), Ordering::Relaxed);
+        let mut rebuild = Vec::new();
+        for ep in running {
+            let Some(deployed) = ep.deployed.clone() else {
+                self.restore_failed(&ep.id, "nothing was deployed", progress)
+                    .await;
+                continue;
+            };
+            let reusable =
+                deployed.fingerprint == FINGERPRINT && Path::new(&deployed.library).is_file();
+            if !reusable {
+                rebuild.push(ep);
+                continue;
+            }
+            match self.serve(&ep, &deployed.library).await {
+                Ok(_) => {
+                    progress.loaded.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(e) => self.restore_failed(&ep.id, &e.to_string(), progress).await,
+            }
+        }
+        for ep in rebuild {
+            tracing::info!(endpoint = %ep.id, "deployed library unusable (gateway changed or file missing); rebuilding the deployed code");
+            match self.rebuild_deployed(&ep).await {
+                Ok(()) => {
+                    progress.rebuilt.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(e) => self.restore_failed(&ep.id, &e.to_string(), progress).await,
+            }
+        }
+        progress.done.store(true, Ordering::Release);
+    }
+
+    async fn rebuild_deployed(&self, ep: &Endpoint) -> Result<(), LifecycleError> {
+        let deployed = ep.deployed.as_ref().ok_or(LifecycleError::NotCompiled)?;
+        let built = self
+            .compiler
+            .compile(&ep.id, &deployed.code, &deployed.dependencies)
+            .await
+            .map_err(|e| match e {
+                CompileError::Failed(_) | CompileError::TimedOut(_) => {
+                    LifecycleError::CompileFailed(e.to_string())
+                }
+                other => LifecycleError::Compiler(other),
+            })?;
+        let lib = built.library.display().to_string();
+        let recorded = self
+            .store
+            .record_deployed_rebuild(&ep.id, &lib, FINGERPRINT)
+            .await;
+        self.compiler.settled(&built.library);
+        recorded?;
+        self.serve(ep, &lib).await?;
+        self.sweep_libraries().await;
+        Ok(())
+    }
+
+    async fn restore_failed(&self, id: &str, msg: &str, progress: &RestoreProgress) {
+        progress.failed.fetch_add(1, Ordering::Relaxed);
+        tracing::error!(endpoint = %id, "boot restore failed: {msg}");
+        let _ = self
+            .store
+            .set_status(
+                id,
+                status::ERROR,
+                Some(&format!("restore after restart failed: {msg}")),
+            )
+            .await;
+    }
+}
