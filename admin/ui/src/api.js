@@ -4,6 +4,11 @@
 
 const TOKEN_KEY = 'reg-admin-token';
 
+/** Where the token is, for the prompt: a gateway locks its API by default with a token of
+ * its own making, kept in its data directory. */
+export const TOKEN_HELP =
+  'Enter the admin token. A gateway started without --admin-token generated one: it is in the file admin-token in its data directory (./data/admin-token by default; `cat data/admin-token`).';
+
 /** An API failure: `message` is the envelope's error, `status` the HTTP status. */
 export class ApiError extends Error {
   constructor(status, message) {
@@ -26,7 +31,7 @@ export function tokenDeclined() {
 export async function askAgain() {
   declined = false;
   if (!askToken) return false;
-  const t = await askToken('Enter the admin token.');
+  const t = await askToken(TOKEN_HELP);
   if (t) setToken(t);
   else declined = true;
   return Boolean(t);

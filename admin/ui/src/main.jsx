@@ -2,7 +2,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { mayLeave } from './leave.js';
-import { askAgain, get, onTokenNeeded, setToken, token, tokenDeclined } from './api.js';
+import { TOKEN_HELP, askAgain, get, onTokenNeeded, setToken, token, tokenDeclined } from './api.js';
 import { EndpointsPage } from './pages/endpoints.jsx';
 import { EndpointPage } from './pages/endpoint.jsx';
 import { DomainsPage } from './pages/domains.jsx';
@@ -65,6 +65,18 @@ function Page({ hash }) {
   }
 }
 
+/** Says where the token is (the text of TOKEN_HELP in api.js, with the path as code). */
+function TokenHelp() {
+  return (
+    <>
+      Enter the admin token. A gateway started without <code>--admin-token</code> generated one: it is in the
+      file <code>admin-token</code> in its data directory (<code>./data/admin-token</code> by default;{' '}
+      <code>cat data/admin-token</code>). One started with <code>--admin-token</code> (or{' '}
+      <code>REG_ADMIN_TOKEN</code>) wants that token.
+    </>
+  );
+}
+
 /** Asks for the admin token once; the answer is kept in sessionStorage. */
 function TokenDialog({ ask }) {
   const [value, setValue] = useState('');
@@ -77,10 +89,11 @@ function TokenDialog({ ask }) {
     <div class="modal-backdrop">
       <form class="modal" onSubmit={submit} aria-labelledby="token-title">
         <h2 id="token-title">Admin token</h2>
+        {token() && ask.reason !== TOKEN_HELP && (
+          <p class="token-refused">The API refused the token given: {ask.reason}</p>
+        )}
         <p class="muted">
-          {token()
-            ? 'The API refused the token given. Enter the one the gateway was started with.'
-            : 'This gateway protects its management API: enter the token it was started with (--admin-token or REG_ADMIN_TOKEN).'}
+          <TokenHelp />
         </p>
         <label class="field">
           <span class="field-label">Token</span>
@@ -98,21 +111,38 @@ function TokenDialog({ ask }) {
   );
 }
 
+/** "restoring endpoints n/total" while the gateway rebuilds and loads its endpoints at start. */
+function Restoring({ restore }) {
+  if (!restore || restore.done) return null;
+  const n = restore.total - restore.pending;
+  const failed = restore.failed ? `, ${restore.failed} failed` : '';
+  const title = `${restore.loaded} loaded, ${restore.rebuilt} rebuilt${failed}, ${restore.pending} pending`;
+  return (
+    <span class="restoring" title={title}>
+      restoring endpoints {n}/{restore.total}
+      {failed}
+    </span>
+  );
+}
+
 function Header({ hash }) {
   const [health, setHealth] = useState(null);
   const [stats, setStats] = useState(null);
   useEffect(() => {
     let alive = true;
-    const tick = async () => {
-      try {
-        const [h, s] = await Promise.all([get('/health'), get('/stats')]);
-        if (alive) {
-          setHealth(h);
-          setStats(s);
-        }
-      } catch (e) {
-        if (alive) setHealth({ status: 'unreachable', error: e.message });
-      }
+    // Health needs no token, so the version and the restore show while the token prompt
+    // is open; the figures need it (and wait for the prompt), each set on its own.
+    const tick = () => {
+      get('/health').then(
+        (h) => alive && setHealth(h),
+        (e) => alive && setHealth({ status: 'unreachable', error: e.message }),
+      );
+      get('/stats').then(
+        (s) => alive && setStats(s),
+        () => {
+          /* no token yet, or refused: the prompt and the page say so */
+        },
+      );
     };
     tick();
     const t = setInterval(tick, 3000);
@@ -134,6 +164,7 @@ function Header({ hash }) {
           {stats.uptime_seconds}s
         </span>
       )}
+      {health && <Restoring restore={health.restore} />}
       {health && health.version && <span class="muted">v{health.version}</span>}
       {tokenDeclined() && (
         <button class="link" type="button" onClick={() => askAgain().then((ok) => ok && location.reload())}>

@@ -33,6 +33,18 @@ async function noTokenPrompt() {
 const nav = (name) => page.locator('nav[aria-label=Main] a', { hasText: name }).click();
 const badge = () => page.locator('.page-head .badge');
 
+/** Waits until the endpoint page's deploy state ("v1 serving, v2 compiled, not deployed")
+ * reads `text` exactly (the page polls, so it may take a moment). */
+async function deployStateIs(text, timeout = 10_000) {
+  const sel = '.page-head .deploy-state';
+  try {
+    await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent === t, [sel, text], { timeout });
+  } catch (_) {
+    const shown = await page.evaluate((s) => document.querySelector(s)?.textContent ?? '(none)', sel);
+    throw new Error(`deploy state reads "${shown}", expected "${text}"`);
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Every appearance of the token prompt is counted in the page itself (across reloads).
 await page.addInitScript(() => {
@@ -51,6 +63,10 @@ const prompts = () => page.evaluate(() => Number(sessionStorage.getItem('test-pr
 await step('token: asked, a wrong one explained, cancel sticks, then kept for the session', async () => {
   await page.goto(`${ADMIN}/admin/`);
   await page.locator('input[name=token]').waitFor();
+  // The prompt says where a gateway keeps the token it generated.
+  assert.match(await page.locator('.modal').innerText(), /admin-token in its data directory.*\.\/data\/admin-token/s);
+  // Health needs no token: the version shows while the prompt is open.
+  await page.locator('.health', { hasText: /v\d+\.\d+/ }).waitFor();
   await shot('01-token-prompt');
   await page.locator('input[name=token]').fill('wrong-token');
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -88,6 +104,7 @@ await step('quick start: create, compile with live output, deploy, 200 on the ga
   helloId = page.url().split('/').pop();
   await badge().waitFor();
   assert.equal(await badge().getAttribute('data-status'), 'created');
+  await deployStateIs('not deployed');
 
   // Record what the output panel shows while the build runs.
   await page.evaluate(() => {
@@ -107,10 +124,16 @@ await step('quick start: create, compile with live output, deploy, 200 on the ga
   );
   assert.match(await page.locator('.console').innerText(), /Finished|Compiling/);
   await page.waitForFunction(() => document.querySelector('.page-head .badge')?.dataset.status === 'compiled');
+  await deployStateIs('v1 compiled, not deployed');
 
+  // The draft is compiled (draft_compiled): Deploy serves that build without building again.
+  await page.evaluate(() => (window.__seen = []));
   await page.getByRole('button', { name: 'Deploy' }).click();
-  await page.locator('.notice-ok:has-text("Deployed")').waitFor();
+  await page.locator('.notice-ok:has-text("Deployed v1")').waitFor();
   await page.waitForFunction(() => document.querySelector('.page-head .badge')?.dataset.status === 'running');
+  await deployStateIs('v1 serving');
+  const rebuilt = (await page.evaluate(() => window.__seen)).some((x) => x.state.startsWith('Building'));
+  assert.ok(!rebuilt, 'Deploy built again a draft the API says is compiled');
   await shot('03-endpoint-running');
 
   const res = await fetch(`${GATEWAY}/hello`);
@@ -157,6 +180,8 @@ await step('a compile error is shown with its line; the old version keeps servin
   await page.locator('.notice-ok:has-text("Saved.")').waitFor();
   assert.equal(await page.locator('.unsaved').count(), 0);
   assert.match((await api('GET', `/endpoints/${helloId}`)).code, /not a number/);
+  // Saved but not built: v1 still serves, and the page says the draft moved on.
+  await deployStateIs('v1 serving, draft edited since v1 (not compiled)');
   await page.getByRole('button', { name: 'Compile' }).click();
   await page.locator('.build-failed').waitFor({ timeout: BUILD_TIMEOUT });
   const first = page.locator('.diagnostics li').first();
@@ -177,6 +202,9 @@ await step('a compile error is shown with its line; the old version keeps servin
   assert.equal((await res.json()).message, 'Hello from Rust Edge Gateway!');
   const e = await api('GET', `/endpoints/${helloId}`);
   assert.equal(e.status, 'running');
+  assert.equal(e.draft_compiled, false);
+  assert.equal(e.deployed.version, 1);
+  await deployStateIs('v1 serving, draft edited since v1 (not compiled)');
 });
 
 await step('logs, a panic, and a hot swap that drains', async () => {
@@ -203,8 +231,13 @@ await step('logs, a panic, and a hot swap that drains', async () => {
   await page.getByRole('button', { name: 'Compile' }).click();
   await page.locator('.build-ok').waitFor({ timeout: BUILD_TIMEOUT });
   assert.equal(await page.locator('.cm-lint-marker-error').count(), 0, 'error marks left after a good build');
+  // Compile never changes what serves: v1 answers until Deploy.
+  await deployStateIs('v1 serving, v2 compiled, not deployed');
+  assert.equal((await (await fetch(`${GATEWAY}/hello`)).json()).message, 'Hello from Rust Edge Gateway!');
   await page.getByRole('button', { name: 'Deploy' }).click();
   await page.locator('.notice-ok:has-text("hot-swapped")').waitFor();
+  assert.match(await page.locator('.notice-ok').innerText(), /Deployed v2/);
+  await deployStateIs('v2 serving');
   assert.equal((await (await fetch(`${GATEWAY}/hello`)).json()).message, 'v2');
 
   await page.getByRole('tab', { name: 'Try it' }).click();
@@ -230,6 +263,7 @@ await step('logs, a panic, and a hot swap that drains', async () => {
   await page.waitForFunction(() => document.querySelector('.page-head .badge')?.dataset.status === 'running', null, {
     timeout: 10_000,
   });
+  await deployStateIs('v2 serving');
 });
 
 await step('create a SQLite service, test, activate and bind it', async () => {
@@ -371,8 +405,10 @@ await step('an imported endpoint in a collection: deploy builds it, try it uses 
   assert.match(await page.locator('.cm-content').innerText(), /not implemented yet/);
   // Deploy without a Compile first: it builds what the editor shows, then serves it.
   await page.getByRole('button', { name: 'Deploy' }).click();
-  await page.locator('.notice-ok:has-text("Deployed")').waitFor({ timeout: BUILD_TIMEOUT });
+  await page.locator('.notice-ok:has-text("Deployed v1")').waitFor({ timeout: BUILD_TIMEOUT });
   await page.waitForFunction(() => document.querySelector('.page-head .badge')?.dataset.status === 'running');
+  await deployStateIs('v1 serving');
+  assert.equal(await page.locator('.build-ok').count(), 1, 'Deploy of a draft never compiled did not build it');
   await page.getByRole('tab', { name: 'Try it' }).click();
   assert.equal(await page.locator('input[aria-label="Request path"]').inputValue(), '/v1/store/inventory');
   await page.getByRole('button', { name: 'Send' }).click();
@@ -423,6 +459,9 @@ await step('endpoint list with badges and filters', async () => {
   // All imported endpoints are Created but the one deployed from the collection, plus the
   // pasted one.
   assert.equal(await page.locator('tbody [data-status=created]').count(), imported);
+  // Each row says what serves against its draft.
+  assert.equal(await page.locator('tr[data-endpoint="hello"] .deploy-state').innerText(), 'v2 serving');
+  assert.equal(await page.locator('tbody .deploy-state:text-is("not deployed")').count(), imported);
   await shot('10-endpoints');
   await page.locator('select[aria-label="Filter by collection"]').selectOption({ label: 'Pets' });
   await page.waitForFunction(
@@ -445,9 +484,11 @@ await step('stop and deploy again from the list', async () => {
   await page.locator('tr[data-endpoint="hello"] a').click();
   await page.getByRole('button', { name: 'Stop' }).click();
   await page.waitForFunction(() => document.querySelector('.page-head .badge')?.dataset.status === 'stopped');
+  await deployStateIs('v2 deployed, stopped');
   assert.equal((await fetch(`${GATEWAY}/hello`)).status, 404);
   await page.getByRole('button', { name: 'Deploy' }).click();
   await page.waitForFunction(() => document.querySelector('.page-head .badge')?.dataset.status === 'running');
+  await deployStateIs('v2 serving');
   assert.equal((await fetch(`${GATEWAY}/hello`)).status, 200);
 });
 

@@ -1,6 +1,7 @@
-// Small shared pieces: status badges, messages, form fields, a busy button.
+// Small shared pieces: status badges, the deploy state, messages, form fields, a busy button.
 import { useState } from 'preact/hooks';
 import { del } from '../api.js';
+import { deployText, deployTitle } from '../deploy.js';
 
 const LABELS = {
   created: 'Created',
@@ -18,6 +19,27 @@ export function StatusBadge({ status, draining }) {
   return (
     <span class={`badge badge-${s}`} data-status={s} title={title}>
       {LABELS[s] || s}
+    </span>
+  );
+}
+
+/**
+ * What serves against the draft, in words ("v3 serving, v4 compiled, not deployed"); an
+ * older gateway that does not say shows its build count instead.
+ */
+export function DeployState({ endpoint }) {
+  const text = deployText(endpoint);
+  if (text === null) {
+    return (
+      <span class="deploy-state muted" title="Successful compiles so far">
+        build {endpoint.version}
+      </span>
+    );
+  }
+  const pending = !endpoint.deployed || endpoint.status !== 'running' || /not (deployed|compiled)/.test(text);
+  return (
+    <span class={`deploy-state ${pending ? 'deploy-pending' : 'deploy-current'}`} title={deployTitle(endpoint)}>
+      {text}
     </span>
   );
 }

@@ -1,9 +1,9 @@
 // One endpoint: details, code editor, compile (live output, errors linked to their lines),
 // deploy/stop, and the Output / Try it / Logs / Figures / Services panels.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { compileStreaming, del, get, post, put } from '../api.js';
+import { ApiError, compileStreaming, del, get, post, put } from '../api.js';
 import { CodeEditor, goToLine } from '../components/editor.jsx';
-import { ActionButton, Field, Messages, Notice, StatusBadge } from '../components/ui.jsx';
+import { ActionButton, DeployState, Field, Messages, Notice, StatusBadge } from '../components/ui.jsx';
 import { parseDiagnostics } from '../diagnostics.js';
 import { METHODS } from '../http.js';
 import { setLeaveGuard } from '../leave.js';
@@ -181,9 +181,10 @@ export function EndpointPage({ id }) {
       (e) => setError(e.message),
     );
 
-  /** Saves if needed, builds with live output; resolves to the build's outcome. */
-  const build = async () => {
-    if (dirty) await save();
+  /** Saves if needed (unless the caller just did), builds with live output; resolves to the
+   * build's outcome. */
+  const build = async (saveFirst = dirty) => {
+    if (saveFirst) await save();
     setTab('output');
     setInfo('');
     setError('');
@@ -219,23 +220,39 @@ export function EndpointPage({ id }) {
   };
 
   const compile = async () => {
-    const r = await build();
+    const r = await build(dirty);
     if (r.ok) setInfo(`✓ Compiled successfully in ${(r.data.duration_ms / 1000).toFixed(1)}s`);
   };
 
-  /** Deploy what the editor shows: save, build (a no-op when unchanged), then serve it. */
+  /**
+   * Deploy what the editor shows: save if edited, build only when the API says the saved
+   * draft is not what the last build compiled (`draft_compiled`), then serve that build.
+   * Start refuses (409) a draft edited since its build; that is shown in the API's words.
+   */
   const deploy = async () => {
-    if (!(await build()).ok) return;
-    const r = await post(`/endpoints/${id}/start`);
+    setError('');
+    if (dirty) await save();
+    const draft = await get(`/endpoints/${id}`);
+    setEndpoint(draft);
+    if (!draft.draft_compiled && !(await build(false)).ok) return;
+    let r;
+    try {
+      r = await post(`/endpoints/${id}/start`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) setEndpoint(await get(`/endpoints/${id}`));
+      throw e;
+    }
+    const after = await get(`/endpoints/${id}`);
+    setEndpoint(after);
+    const v = after.deployed ? ` v${after.deployed.version}` : '';
     const pending = r.old_requests_pending;
     setInfo(
       !r.draining
-        ? 'Deployed: serving on the gateway port.'
+        ? `Deployed${v}: serving on the gateway port.`
         : pending > 0
-          ? `Deployed: hot-swapped; ${pending} request${pending > 1 ? 's' : ''} in flight finish on the old version.`
-          : 'Deployed: hot-swapped; no request was in flight.',
+          ? `Deployed${v}: hot-swapped; ${pending} request${pending > 1 ? 's' : ''} in flight finish on the old version.`
+          : `Deployed${v}: hot-swapped; no request was in flight.`,
     );
-    setEndpoint(await get(`/endpoints/${id}`));
   };
 
   const stop = async () => {
@@ -265,11 +282,7 @@ export function EndpointPage({ id }) {
           / {id ? form.name || 'Endpoint' : 'New endpoint'}
         </h1>
         {endpoint && <StatusBadge status={status} draining={draining} />}
-        {endpoint && (
-          <span class="muted" title="Successful compiles so far">
-            build {endpoint.version}
-          </span>
-        )}
+        {endpoint && <DeployState endpoint={endpoint} />}
         {id && dirty && <span class="unsaved">Unsaved changes</span>}
         <div class="actions">
           <ActionButton onError={setError} action={save} disabled={id && !dirty}>
@@ -284,7 +297,7 @@ export function EndpointPage({ id }) {
                 onError={setError}
                 action={deploy}
                 disabled={building}
-                title="Saves, builds what the editor shows and serves it"
+                title="Saves, builds the draft if it is not compiled yet, and serves it"
               >
                 Deploy
               </ActionButton>

@@ -1,7 +1,8 @@
-// The endpoint list: status badges, filters by domain and collection, request figures.
+// The endpoint list: status badges and deploy states, filters by domain and collection,
+// request figures.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get } from '../api.js';
-import { Notice, StatusBadge, ms } from '../components/ui.jsx';
+import { DeployState, Notice, StatusBadge, ms } from '../components/ui.jsx';
 
 export function EndpointsPage({ query }) {
   const [endpoints, setEndpoints] = useState(null);
@@ -120,6 +121,7 @@ export function EndpointsPage({ query }) {
                   <tr data-endpoint={e.name}>
                     <td>
                       <StatusBadge status={e.status} draining={draining.has(e.id)} />
+                      <DeployState endpoint={e} />
                     </td>
                     <td>
                       <span class={`method method-${e.method}`}>{e.method}</span>
