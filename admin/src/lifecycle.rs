@@ -119,6 +119,7 @@ pub struct Lifecycle {
     compiler: Arc<Compiler>,
     serving: Serving,
     logs: Arc<EndpointLogs>,
+    services: rust_edge_gateway_services::ServiceHub,
 }
 
 impl Lifecycle {
@@ -128,12 +129,14 @@ impl Lifecycle {
         compiler: Arc<Compiler>,
         serving: Serving,
         logs: Arc<EndpointLogs>,
+        services: rust_edge_gateway_services::ServiceHub,
     ) -> Self {
         Lifecycle {
             store,
             compiler,
             serving,
             logs,
+            services,
         }
     }
 
@@ -254,12 +257,15 @@ impl Lifecycle {
     }
 
     /// After the store deleted these endpoints (`(id, scope)`): stop serving them (they
-    /// drain), remove their crates, build artifacts, logs and unreferenced libraries.
+    /// drain), remove their crates, build artifacts, logs, service bindings and unreferenced
+    /// libraries.
     pub async fn forget(&self, endpoints: &[(String, i64)]) {
         for (id, scope) in endpoints {
+            let scope = u64::try_from(*scope).unwrap_or(0);
             self.serving.stop(id);
             self.compiler.forget(id).await;
-            self.logs.forget(u64::try_from(*scope).unwrap_or(0));
+            self.logs.forget(scope);
+            self.services.set_bindings(scope, std::iter::empty());
         }
         self.sweep_libraries().await;
     }

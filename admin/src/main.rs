@@ -139,6 +139,7 @@ fn main() -> anyhow::Result<()> {
             Arc::clone(&compiler),
             serving.clone(),
             Arc::clone(&logs),
+            services.clone(),
         );
         let restore = Arc::new(RestoreProgress::default());
         let state = AppState {

@@ -4,11 +4,8 @@
 
 mod support;
 
-use std::io::Write;
-
-use rust_edge_gateway_tests::http::Conn;
 use serde_json::{json, Value};
-use support::Gateway;
+use support::{zip, Gateway};
 
 const SPEC: &str = "openapi: 3.0.3\ninfo:\n  title: Bundle Pets\nservers:\n  - url: https://pets.example.com/v1\npaths:\n  /pets:\n    get:\n      operationId: listPets\n  /pets/{petId}:\n    get:\n      operationId: getPet\n";
 
@@ -16,35 +13,8 @@ const GET_PET: &str = "use rust_edge_gateway_sdk::prelude::*;\n\n#[handler]\npub
 
 const HEALTH: &str = "use rust_edge_gateway_sdk::prelude::*;\n\n#[handler]\npub async fn handle(_ctx: &Context, _req: Request) -> Response {\n    Response::ok(json!({ \"healthy\": true }))\n}\n";
 
-fn zip(entries: &[(&str, &str)]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, body) in entries {
-        w.start_file(*name, zip::write::SimpleFileOptions::default())
-            .expect("entry");
-        w.write_all(body.as_bytes()).expect("write");
-    }
-    w.finish().expect("finish").into_inner()
-}
-
 fn upload(gw: &Gateway, query: &str, bundle: &[u8]) -> (u16, Value) {
-    let boundary = "XbundleX";
-    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"b.zip\"\r\nContent-Type: application/zip\r\n\r\n").into_bytes();
-    body.extend_from_slice(bundle);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let mut raw = format!(
-        "POST /api/import/bundle?{query} HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    raw.extend_from_slice(&body);
-    let r = Conn::open_with_timeout(gw.admin, std::time::Duration::from_secs(600))
-        .send(&raw)
-        .reply()
-        .expect("reply");
-    (
-        r.status,
-        serde_json::from_slice(&r.body).unwrap_or(Value::Null),
-    )
+    gw.upload_bundle(query, bundle)
 }
 
 #[test]

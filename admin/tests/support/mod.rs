@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod backends;
+pub mod fixtures;
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -41,7 +42,17 @@ fn addr_after(line: &str, key: &str) -> SocketAddr {
 impl Gateway {
     /// Starts the binary on `data_dir` with extra flags.
     pub fn start(data_dir: &Path, extra: &[&str]) -> Gateway {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rust-edge-gateway"))
+        Self::start_in(None, data_dir, extra)
+    }
+
+    /// As [`Gateway::start`], with the process's working directory `cwd` (cargo reads
+    /// `.cargo/config.toml` from there for handler builds).
+    pub fn start_in(cwd: Option<&Path>, data_dir: &Path, extra: &[&str]) -> Gateway {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rust-edge-gateway"));
+        if let Some(cwd) = cwd {
+            command.current_dir(cwd);
+        }
+        let mut child = command
             .args([
                 "--gateway-addr",
                 "127.0.0.1:0",
@@ -231,5 +242,42 @@ impl Gateway {
         }
         self.deploy(&ep);
         ep
+    }
+}
+
+/// A ZIP archive of `(name, text)` entries.
+pub fn zip(entries: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, body) in entries {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        w.write_all(body.as_bytes()).expect("write");
+    }
+    w.finish().expect("finish").into_inner()
+}
+
+impl Gateway {
+    /// `POST /api/import/bundle?query` with `bundle` as the multipart field `bundle`.
+    pub fn upload_bundle(&self, query: &str, bundle: &[u8]) -> (u16, Value) {
+        let boundary = "XbundleX";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"b.zip\"\r\nContent-Type: application/zip\r\n\r\n").into_bytes();
+        body.extend_from_slice(bundle);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut raw = format!(
+            "POST /api/import/bundle?{query} HTTP/1.1\r\nHost: localhost\r\n{}Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            self.auth(),
+            body.len()
+        )
+        .into_bytes();
+        raw.extend_from_slice(&body);
+        let r = Conn::open_with_timeout(self.admin, std::time::Duration::from_secs(600))
+            .send(&raw)
+            .reply()
+            .expect("reply");
+        (
+            r.status,
+            serde_json::from_slice(&r.body).unwrap_or(Value::Null),
+        )
     }
 }
