@@ -45,7 +45,8 @@ setup_gateway() {
   gw_pids+=($!)
   for _ in $(seq 1 300); do grep -q ready "$tmp/$name.log" && break; sleep 0.1; done
   grep -q ready "$tmp/$name.log" || { cat "$tmp/$name.log"; exit 1; }
-  api() { curl -sf -X "$1" "http://127.0.0.1:$aport/api$2" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
+  local token; token=$(cat "$tmp/$name/admin-token")
+  api() { curl -sf -X "$1" "http://127.0.0.1:$aport/api$2" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
   endpoint() { # path, code, [service pool_id]
     local body ep
     body=$(python3 -c 'import json,sys; print(json.dumps({"name": sys.argv[1].strip("/"), "path": sys.argv[1], "method": "GET", "domain": "*", "code": sys.argv[2]}))' "$1" "$2")

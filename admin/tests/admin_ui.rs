@@ -96,9 +96,10 @@ fn admin_page_and_assets_are_served_from_the_binary() {
         .unwrap_or("")
         .starts_with("text/css"));
 
-    // The API behind it still wants the token.
-    let r = get("/api/health");
+    // The API behind it still wants the token (health alone is open).
+    let r = get("/api/endpoints");
     assert_eq!(r.status, 401);
+    assert_eq!(get("/api/health").status, 200);
     // The editor of a new endpoint starts with the gateway's own default handler.
     let (s, v) = gw.api("GET", "/templates/handler", None);
     assert_eq!(s, 200, "{v}");
@@ -170,8 +171,10 @@ fn admin_ui_in_headless_chromium() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bundle = dir.path().join("ping-bundle.zip");
     std::fs::write(&bundle, ping_bundle()).expect("write the bundle");
-    let token = "ui-test-token";
-    let gw = Gateway::start(dir.path(), &["--admin-token", token]);
+    // The token the gateway generated in its data dir, as a user would read it.
+    let gw = Gateway::start(dir.path(), &[]);
+    let token = std::fs::read_to_string(dir.path().join("admin-token")).expect("token file");
+    let token = token.trim();
     let stdout = run_browser_script(
         "browser.mjs",
         "ui",
@@ -221,8 +224,9 @@ fn admin_ui_in_headless_chromium() {
 const ECHO: &str = "use rust_edge_gateway_sdk::prelude::*;\n\n#[handler]\npub async fn handle(_ctx: &Context, req: Request) -> Response {\n    if req.query_param(\"big\").is_some() {\n        return Response::text(200, \"x\".repeat(2 * 1024 * 1024));\n    }\n    Response::ok(json!({ \"path\": req.path, \"x_try\": req.header(\"x-try\"), \"host\": req.header(\"host\") }))\n}\n";
 
 /// `POST url` with no body through ureq (which reads chunked answers); status and body.
-fn post_raw(url: &str) -> (u16, String, String) {
-    let (status, resp) = match ureq::post(url).call() {
+fn post_raw(url: &str, token: Option<&str>) -> (u16, String, String) {
+    let bearer = format!("Bearer {}", token.unwrap_or_default());
+    let (status, resp) = match ureq::post(url).set("Authorization", &bearer).call() {
         Ok(r) => (r.status(), r),
         Err(ureq::Error::Status(code, r)) => (code, r),
         Err(e) => panic!("POST {url}: {e}"),
@@ -240,7 +244,11 @@ fn compile_streams_cargo_output_and_try_it_reaches_the_gateway() {
 
     // A good build: lines as cargo prints them, then the outcome. Each line is timed on
     // arrival: the first must come well before the outcome (live, not sent at the end).
-    let resp = ureq::post(&url).call().expect("compile stream");
+    let bearer = format!("Bearer {}", gw.token.clone().unwrap_or_default());
+    let resp = ureq::post(&url)
+        .set("Authorization", &bearer)
+        .call()
+        .expect("compile stream");
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.content_type(), "application/x-ndjson");
     let started = std::time::Instant::now();
@@ -346,7 +354,7 @@ fn compile_streams_cargo_output_and_try_it_reaches_the_gateway() {
         Some(serde_json::json!({"code": "use rust_edge_gateway_sdk::prelude::*;\n\n#[handler]\npub async fn handle(_c: &Context, _r: Request) -> Response {\n    let x: u32 = \"no\";\n    Response::ok(json!({ \"x\": x }))\n}\n"})),
     );
     assert_eq!(s, 200, "{v}");
-    let (status, _, body) = post_raw(&url);
+    let (status, _, body) = post_raw(&url, gw.token.as_deref());
     assert_eq!(status, 200);
     let last: serde_json::Value =
         serde_json::from_str(body.lines().last().expect("outcome")).expect("json");
@@ -363,10 +371,10 @@ fn compile_streams_cargo_output_and_try_it_reaches_the_gateway() {
     assert_eq!(gw.get("/streamed").status, 200);
 
     // An unknown endpoint is the ordinary 404 envelope, not a stream.
-    let (status, ctype, body) = post_raw(&format!(
-        "http://{}/api/endpoints/nope/compile?stream=true",
-        gw.admin
-    ));
+    let (status, ctype, body) = post_raw(
+        &format!("http://{}/api/endpoints/nope/compile?stream=true", gw.admin),
+        gw.token.as_deref(),
+    );
     assert_eq!(status, 404, "{body}");
     assert!(ctype.contains("json"), "{ctype}");
 }
@@ -376,7 +384,7 @@ fn without_a_token_the_api_refuses_other_sites_and_names() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bundle = dir.path().join("ping-bundle.zip");
     std::fs::write(&bundle, ping_bundle()).expect("write the bundle");
-    let gw = Gateway::start(dir.path(), &[]);
+    let gw = Gateway::start(dir.path(), &["--admin-auth", "none"]);
 
     // Plain HTTP: a foreign Origin, a cross-site fetch, a non-loopback Host (DNS rebinding).
     for extra in [

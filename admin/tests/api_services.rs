@@ -27,20 +27,35 @@ fn services_crud_masks_secrets_and_binds() {
     ] {
         assert!(!v.to_string().contains("hunter2"), "{v}");
     }
-    // A partial config update keeps the secret when the mask comes back.
+    // Moving the service to another host with the mask would send the stored secret there:
+    // refused. Changing what is not a destination keeps the secret when the mask comes back.
     let (s, v) = gw.api(
         "PUT",
         &format!("/services/{id}"),
         Some(json!({"config": {"host": "db.internal", "password": "********"}})),
     );
+    assert_eq!(s, 400, "{v}");
+    let (s, v) = gw.api(
+        "PUT",
+        &format!("/services/{id}"),
+        Some(json!({"config": {"database": "other", "password": "********"}})),
+    );
     assert_eq!(
         (
             s,
-            v["data"]["config"]["host"].as_str(),
+            v["data"]["config"]["database"].as_str(),
             v["data"]["config"]["port"].as_u64()
         ),
-        (200, Some("db.internal"), Some(5432))
+        (200, Some("other"), Some(5432)),
+        "{v}"
     );
+    // A move with the secret typed again is fine.
+    let (s, v) = gw.api(
+        "PUT",
+        &format!("/services/{id}"),
+        Some(json!({"config": {"host": "db.internal", "database": "test", "password": "hunter2"}})),
+    );
+    assert_eq!((s, v["data"]["config"]["host"].as_str()), (200, Some("db.internal")), "{v}");
     assert_eq!(v["data"]["config"]["password"], "********");
     let stored: (String,) = {
         let db = dir.path().join("gateway.db");
@@ -177,9 +192,17 @@ fn a_draft_configuration_is_tested_without_being_saved() {
     let (_, v) = gw.api(
         "POST",
         "/services/test",
-        Some(json!({"service_type": "postgres", "id": id, "config": {"port": 1, "timeout_seconds": 3}})),
+        Some(json!({"service_type": "postgres", "id": id, "config": {"port": 1, "timeout_seconds": 3, "password": "typed-for-port-1"}})),
     );
     assert_eq!(v["data"]["connected"], false, "{v}");
+    // Without its own password, a draft that points elsewhere is refused: the stored one
+    // stays with the host and port it was saved with.
+    let (s, v) = gw.api(
+        "POST",
+        "/services/test",
+        Some(json!({"service_type": "postgres", "id": id, "config": {"port": 1, "timeout_seconds": 3}})),
+    );
+    assert_eq!(s, 400, "{v}");
     // The stored service is unchanged by either test.
     let (_, v) = gw.api("GET", &format!("/services/{id}"), None);
     assert_eq!(v["data"]["config"]["port"], 5432);

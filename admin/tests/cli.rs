@@ -12,6 +12,9 @@ fn cli(gw: &Gateway, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rust-edge-gateway"))
         .args(args)
         .env("REG_ADMIN_URL", format!("http://{}", gw.admin))
+        // No token given: the client reads the one the gateway keeps in its data dir.
+        .env("REG_DATA_DIR", &gw.data_dir)
+        .env_remove("REG_ADMIN_TOKEN")
         .output()
         .expect("run the client")
 }

@@ -9,7 +9,13 @@ use support::{versioned_code, Gateway};
 
 fn scrape(gw: &Gateway) -> Scrape {
     let r = rust_edge_gateway_tests::http::Conn::open(gw.admin)
-        .send(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .send(
+            format!(
+                "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n{}Connection: close\r\n\r\n",
+                gw.auth()
+            )
+            .as_bytes(),
+        )
         .reply()
         .expect("metrics");
     assert_eq!(r.status, 200);

@@ -17,6 +17,7 @@ fn setup(gw: &Gateway, backend: &str, env: &[(&str, String)]) {
         .arg(backend)
         .env("ADMIN", format!("http://{}", gw.admin))
         .env("GATEWAY", format!("http://{}", gw.gateway))
+        .env("ADMIN_TOKEN", gw.token.clone().unwrap_or_default())
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
         .expect("bash");

@@ -90,10 +90,16 @@ fn minio_through_a_compiled_handler_and_the_object_routes() {
     let file = dir.path().join("report.json");
     std::fs::write(&file, br#"{"total": 3}"#).expect("write");
     let admin = format!("http://{}/api/minio/objects", gw.admin);
+    let auth = format!(
+        "Authorization: Bearer {}",
+        gw.token.clone().unwrap_or_default()
+    );
     let up = run(
         "curl",
         &[
             "-s",
+            "-H",
+            &auth,
             "-F",
             &format!("file=@{}", file.display()),
             "-F",
@@ -110,9 +116,11 @@ fn minio_through_a_compiled_handler_and_the_object_routes() {
         s3(&bucket, "reports/r1.json"),
         (200, br#"{"total": 3}"#.to_vec())
     );
-    let list: serde_json::Value =
-        serde_json::from_str(&run("curl", &["-s", &format!("{admin}?prefix=reports/")]))
-            .expect("list");
+    let list: serde_json::Value = serde_json::from_str(&run(
+        "curl",
+        &["-s", "-H", &auth, &format!("{admin}?prefix=reports/")],
+    ))
+    .expect("list");
     assert_eq!(list["bucket"], bucket.as_str());
     assert_eq!(list["objects"][0]["key"], "reports/r1.json");
     assert_eq!(list["objects"][0]["size"], 12);
@@ -120,6 +128,8 @@ fn minio_through_a_compiled_handler_and_the_object_routes() {
         "curl",
         &[
             "-s",
+            "-H",
+            &auth,
             "-D",
             "-",
             "-o",
@@ -138,6 +148,8 @@ fn minio_through_a_compiled_handler_and_the_object_routes() {
         "curl",
         &[
             "-s",
+            "-H",
+            &auth,
             "-o",
             "/dev/null",
             "-w",
@@ -154,6 +166,8 @@ fn minio_through_a_compiled_handler_and_the_object_routes() {
         "curl",
         &[
             "-s",
+            "-H",
+            &auth,
             "-o",
             "/dev/null",
             "-w",
@@ -164,7 +178,14 @@ fn minio_through_a_compiled_handler_and_the_object_routes() {
     assert_eq!(encoded, "400", "encoded traversal key refused");
     let del: serde_json::Value = serde_json::from_str(&run(
         "curl",
-        &["-s", "-X", "DELETE", &format!("{admin}/reports/r1.json")],
+        &[
+            "-s",
+            "-H",
+            &auth,
+            "-X",
+            "DELETE",
+            &format!("{admin}/reports/r1.json"),
+        ],
     ))
     .expect("delete json");
     assert_eq!(

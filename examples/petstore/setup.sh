@@ -9,8 +9,10 @@
 # (Storage::bound picks the kind of store from the bound service).
 #
 # Environment (defaults match scripts/services-up.sh):
-#   ADMIN=http://127.0.0.1:9081   GATEWAY=http://127.0.0.1:9080   ADMIN_TOKEN=<when set>
-#   sqlite:   PETSTORE_SQLITE_PATH=petstore.db (relative to the gateway's data dir)
+#   ADMIN=http://127.0.0.1:9081   GATEWAY=http://127.0.0.1:9080
+#   ADMIN_TOKEN (default: the file admin-token in REG_DATA_DIR, ./data by default)
+#   sqlite relative paths are kept in the gateway data dir's sqlite/ folder
+#   sqlite:   PETSTORE_SQLITE_PATH=petstore.db
 #   postgres: PG_HOST=127.0.0.1 PG_PORT=5432 PG_DATABASE=test PG_USER=postgres PG_PASSWORD=
 #   mysql:    MYSQL_HOST=127.0.0.1 MYSQL_PORT=3306 MYSQL_DATABASE=test MYSQL_USER=root MYSQL_PASSWORD=
 #   minio:    S3_ENDPOINT=http://127.0.0.1:9000 S3_ACCESS_KEY=minioadmin S3_SECRET_KEY=minioadmin
@@ -21,6 +23,10 @@ set -euo pipefail
 backend=${1:-}
 here=$(cd "$(dirname "$0")" && pwd)
 ADMIN=${ADMIN:-http://127.0.0.1:9081}
+# The token the gateway generated in its data dir, unless one is given.
+if [ -z "${ADMIN_TOKEN:-}" ] && [ -r "${REG_DATA_DIR:-./data}/admin-token" ]; then
+  ADMIN_TOKEN=$(cat "${REG_DATA_DIR:-./data}/admin-token")
+fi
 GATEWAY=${GATEWAY:-http://127.0.0.1:9080}
 say() { printf '[petstore] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }

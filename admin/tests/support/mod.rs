@@ -18,6 +18,7 @@ pub struct Gateway {
     pub gateway: SocketAddr,
     pub admin: SocketAddr,
     pub token: Option<String>,
+    pub data_dir: PathBuf,
 }
 
 /// One cargo target dir for every handler built by these tests, so only the first
@@ -88,6 +89,7 @@ impl Gateway {
             ),
         };
         Gateway {
+            data_dir: data_dir.to_path_buf(),
             child,
             gateway: addr_after(&line, "gateway http://"),
             admin: addr_after(&line, "admin http://"),
