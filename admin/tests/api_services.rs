@@ -55,7 +55,11 @@ fn services_crud_masks_secrets_and_binds() {
         &format!("/services/{id}"),
         Some(json!({"config": {"host": "db.internal", "database": "test", "password": "hunter2"}})),
     );
-    assert_eq!((s, v["data"]["config"]["host"].as_str()), (200, Some("db.internal")), "{v}");
+    assert_eq!(
+        (s, v["data"]["config"]["host"].as_str()),
+        (200, Some("db.internal")),
+        "{v}"
+    );
     assert_eq!(v["data"]["config"]["password"], "********");
     let stored: (String,) = {
         let db = dir.path().join("gateway.db");

@@ -6,18 +6,67 @@ use sqlx::Row;
 
 use super::{now, Store, StoreError};
 
-/// Endpoint status values, as documented.
-pub mod status {
+/// An endpoint's status, as documented: `created`, `compiled`, `running`, `stopped`, `error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointStatus {
     /// Defined, not yet compiled.
-    pub const CREATED: &str = "created";
+    Created,
     /// Compiled successfully.
-    pub const COMPILED: &str = "compiled";
+    Compiled,
     /// Loaded and serving.
-    pub const RUNNING: &str = "running";
+    Running,
     /// Unloaded; can be started again.
-    pub const STOPPED: &str = "stopped";
+    Stopped,
     /// The last compile or start failed.
-    pub const ERROR: &str = "error";
+    Error,
+}
+
+impl EndpointStatus {
+    /// The name stored and returned.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointStatus::Created => "created",
+            EndpointStatus::Compiled => "compiled",
+            EndpointStatus::Running => "running",
+            EndpointStatus::Stopped => "stopped",
+            EndpointStatus::Error => "error",
+        }
+    }
+
+    /// The status of a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            EndpointStatus::Created,
+            EndpointStatus::Compiled,
+            EndpointStatus::Running,
+            EndpointStatus::Stopped,
+            EndpointStatus::Error,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for EndpointStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The statuses by their short names (`status::RUNNING`).
+pub mod status {
+    use super::EndpointStatus;
+    /// Defined, not yet compiled.
+    pub const CREATED: EndpointStatus = EndpointStatus::Created;
+    /// Compiled successfully.
+    pub const COMPILED: EndpointStatus = EndpointStatus::Compiled;
+    /// Loaded and serving.
+    pub const RUNNING: EndpointStatus = EndpointStatus::Running;
+    /// Unloaded; can be started again.
+    pub const STOPPED: EndpointStatus = EndpointStatus::Stopped;
+    /// The last compile or start failed.
+    pub const ERROR: EndpointStatus = EndpointStatus::Error;
 }
 
 /// An endpoint as the API returns it.
@@ -44,7 +93,7 @@ pub struct Endpoint {
     /// Whether the endpoint is active.
     pub enabled: bool,
     /// created, compiled, running, stopped or error.
-    pub status: String,
+    pub status: EndpointStatus,
     /// The last compile or start error.
     pub last_error: Option<String>,
     /// Successful compiles so far.
@@ -243,7 +292,12 @@ fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Endpoint, StoreError> {
         code,
         dependencies,
         enabled: r.try_get::<i64, _>("enabled")? != 0,
-        status: r.try_get("status")?,
+        status: {
+            let name: String = r.try_get("status")?;
+            EndpointStatus::parse(&name).ok_or_else(|| {
+                StoreError::Invalid(format!("unknown endpoint status {name:?} in the store"))
+            })?
+        },
         last_error: r.try_get("last_error")?,
         version: r.try_get("version")?,
         created_at: r.try_get("created_at")?,
@@ -314,7 +368,7 @@ impl Store {
         .bind(e.code.as_deref().unwrap_or(default_code))
         .bind(deps.to_string())
         .bind(i64::from(e.enabled.unwrap_or(true)))
-        .bind(status::CREATED)
+        .bind(status::CREATED.as_str())
         .bind(&now)
         .bind(scope)
         .execute(&mut *tx)
@@ -369,14 +423,14 @@ impl Store {
     pub async fn set_status(
         &self,
         id: &str,
-        status: &str,
+        status: EndpointStatus,
         last_error: Option<&str>,
     ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE endpoints SET status = ?2, last_error = ?3, updated_at = ?4 WHERE id = ?1",
         )
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(last_error)
         .bind(now())
         .execute(&self.pool)
@@ -390,7 +444,7 @@ impl Store {
     pub async fn set_build_outcome(
         &self,
         id: &str,
-        status_after: &str,
+        status_after: EndpointStatus,
         last_error: Option<&str>,
     ) -> Result<(), StoreError> {
         sqlx::query(
@@ -398,10 +452,10 @@ impl Store {
              last_error = ?3, updated_at = ?4 WHERE id = ?1",
         )
         .bind(id)
-        .bind(status_after)
+        .bind(status_after.as_str())
         .bind(last_error)
         .bind(now())
-        .bind(status::RUNNING)
+        .bind(status::RUNNING.as_str())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -449,7 +503,7 @@ impl Store {
         .bind(&build.fingerprint)
         .bind(&build.built_at)
         .bind(&now)
-        .bind(status::RUNNING)
+        .bind(status::RUNNING.as_str())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -521,7 +575,7 @@ mod tests {
             .expect("outcome");
         assert_eq!(
             status_of(e.id.clone()).await,
-            (status::ERROR.to_string(), Some("bad".to_string()))
+            (status::ERROR, Some("bad".to_string()))
         );
         // A deploy lands while a build runs: its outcome keeps `running`, error or not.
         store
@@ -538,7 +592,7 @@ mod tests {
                 .expect("outcome");
             assert_eq!(
                 status_of(e.id.clone()).await,
-                (status::RUNNING.to_string(), err.map(String::from))
+                (status::RUNNING, err.map(String::from))
             );
         }
         // Stopped, then built: compiled.

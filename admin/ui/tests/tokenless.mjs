@@ -1,4 +1,4 @@
-// The admin UI on a gateway without an admin token (the default on loopback): no token
+// The admin UI on a gateway started with `--admin-auth none` (loopback only): no token
 // prompt, and another site's page cannot drive the API from the same browser (a forged
 // bundle upload with compile and start, the CSRF that would run code in the gateway).
 //
