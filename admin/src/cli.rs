@@ -76,6 +76,9 @@ pub struct Cli {
 /// A flag combination that must not start.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
+    /// `--admin-auth none` with a token.
+    #[error("--admin-auth none and --admin-token contradict each other: drop one")]
+    TokenAndNone,
     /// Non-loopback admin without a token.
     #[error("--admin-auth none leaves the management API open, which is allowed on a loopback address only, not on {0}: drop --admin-auth none (a token is generated) or listen on 127.0.0.1")]
     OpenAdmin(SocketAddr),
@@ -112,6 +115,9 @@ impl Cli {
 
     /// Refuses unsafe or impossible combinations.
     pub fn validate(&self) -> Result<(), CliError> {
+        if self.open_admin() && self.admin_token.as_deref().is_some_and(|t| !t.is_empty()) {
+            return Err(CliError::TokenAndNone);
+        }
         if self.open_admin() && !self.admin_addr.ip().is_loopback() {
             return Err(CliError::OpenAdmin(self.admin_addr));
         }
@@ -147,6 +153,14 @@ mod tests {
         assert!(cli.validate().is_err());
         let cli = Cli::parse_from(["rust-edge-gateway", "--admin-auth", "none"]);
         assert!(cli.validate().is_ok() && cli.open_admin());
+        let cli = Cli::parse_from([
+            "rust-edge-gateway",
+            "--admin-auth",
+            "none",
+            "--admin-token",
+            "t",
+        ]);
+        assert!(matches!(cli.validate(), Err(CliError::TokenAndNone)));
         // A token (given or generated) makes any address fine.
         let cli = Cli::parse_from(["rust-edge-gateway", "--admin-addr", "0.0.0.0:9081"]);
         assert!(cli.validate().is_ok() && !cli.open_admin());

@@ -85,8 +85,13 @@ pub const BUILD_ENV_ALLOWLIST: &[&str] = &[
     "all_proxy",
 ];
 
-/// Whether a build keeps the environment variable `name`.
+/// Whether a build keeps the environment variable `name`. Registry tokens
+/// (`CARGO_REGISTRY_TOKEN`, `CARGO_REGISTRIES_<NAME>_TOKEN`) never pass: a build needs to
+/// download, not to publish.
 pub fn build_env_allowed(name: &str) -> bool {
+    if name.ends_with("_TOKEN") {
+        return false;
+    }
     BUILD_ENV_ALLOWLIST
         .iter()
         .any(|a| match a.strip_suffix('*') {
@@ -124,9 +129,9 @@ pub struct Compiler {
     sdk: PathBuf,
     options: BuildOptions,
     queue: Mutex<()>,
-    /// Libraries installed by a build whose outcome is not recorded yet: the library sweep
-    /// leaves them alone.
-    fresh: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Libraries in use by a step not recorded in the store yet (a build's new library, a
+    /// library being loaded), counted: the library sweep leaves them alone.
+    pinned: std::sync::Mutex<std::collections::HashMap<PathBuf, usize>>,
     stats: CompileStats,
 }
 
@@ -163,14 +168,18 @@ pub fn validate_dependencies(deps: &JsonValue) -> Result<(), String> {
         {
             return Err(format!("invalid crate name {name:?}"));
         }
-        let canonical = name.replace('_', "-");
-        if RESERVED_DEPENDENCIES
-            .iter()
-            .any(|r| r.replace('_', "-") == canonical)
-        {
-            return Err(format!(
-                "dependency {name}: the name is reserved (the SDK's and the standard library's crates are provided by the gateway)"
-            ));
+        // The name, and the package a table renames it from.
+        let package = spec.get("package").and_then(JsonValue::as_str);
+        for n in std::iter::once(name.as_str()).chain(package) {
+            let canonical = n.replace('_', "-");
+            if RESERVED_DEPENDENCIES
+                .iter()
+                .any(|r| r.replace('_', "-") == canonical)
+            {
+                return Err(format!(
+                    "dependency {name}: {n} is reserved (the SDK's and the standard library's crates are provided by the gateway)"
+                ));
+            }
         }
         match spec {
             JsonValue::String(_) => {}
@@ -265,7 +274,7 @@ impl Compiler {
             sdk: sdk.to_path_buf(),
             options,
             queue: Mutex::new(()),
-            fresh: std::sync::Mutex::default(),
+            pinned: std::sync::Mutex::default(),
             stats: CompileStats::default(),
         }
     }
@@ -275,23 +284,43 @@ impl Compiler {
         self.data_dir.join("libs")
     }
 
-    fn fresh(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<PathBuf>> {
-        self.fresh.lock().unwrap_or_else(|p| p.into_inner())
+    fn pins(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<PathBuf, usize>> {
+        self.pinned.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The outcome of the build that installed `library` is recorded in the store (or
-    /// dropped): the library sweep may judge it from now on.
+    /// Keeps `library` from the sweep until [`Compiler::settled`] (counted).
+    pub fn pin(&self, library: &Path) {
+        *self.pins().entry(library.to_path_buf()).or_insert(0) += 1;
+    }
+
+    /// What pinned `library` is recorded in the store (or dropped): the library sweep may
+    /// judge it by the store again.
     pub fn settled(&self, library: &Path) {
-        self.fresh().remove(library);
+        let mut pins = self.pins();
+        if let Some(n) = pins.get_mut(library) {
+            *n -= 1;
+            if *n == 0 {
+                pins.remove(library);
+            }
+        }
     }
 
-    /// Removes installed libraries that `keep` does not name and no unrecorded build just
-    /// installed; returns how many went. A library still mapped by a draining version stays
-    /// valid after its file is removed (the mapping holds it).
-    pub async fn sweep_libraries(&self, keep: &std::collections::HashSet<PathBuf>) -> usize {
-        // No build installs while the sweep runs.
+    /// Removes installed libraries that `keep` (asked for once no build can install and the
+    /// pins are read) does not name and nothing pins; returns how many went. A library
+    /// still mapped by a draining version stays valid after its file is removed (the
+    /// mapping holds it).
+    pub async fn sweep_libraries<F, Fut>(&self, keep: F) -> usize
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Option<std::collections::HashSet<PathBuf>>>,
+    {
+        // No build installs while the sweep runs; pins first, then the store: whatever is
+        // recorded after the pins were read was pinned when they were read.
         let _turn = self.queue.lock().await;
-        let fresh = self.fresh().clone();
+        let fresh: std::collections::HashSet<PathBuf> = self.pins().keys().cloned().collect();
+        let Some(keep) = keep().await else {
+            return 0;
+        };
         let Ok(entries) = std::fs::read_dir(self.libs_dir()) else {
             return 0;
         };
@@ -412,7 +441,7 @@ impl Compiler {
             .join("release")
             .join(format!("lib{}.so", crate_name(id)));
         let library = install(&built, &self.libs_dir())?;
-        self.fresh().insert(library.clone());
+        self.pin(&library);
         Ok(Built { library, duration })
     }
 
@@ -486,6 +515,11 @@ mod tests {
             let err = validate_dependencies(&JsonValue::Object(deps)).expect_err(reserved);
             assert!(err.contains("reserved"), "{err}");
         }
+        let renamed = validate_dependencies(
+            &json!({"mysdk": {"version": "1", "package": "rust-edge-gateway-sdk"}}),
+        )
+        .expect_err("renamed SDK");
+        assert!(renamed.contains("reserved"), "{renamed}");
     }
 
     #[test]
@@ -504,6 +538,8 @@ mod tests {
         for cleared in [
             "REG_ADMIN_TOKEN",
             "AWS_SECRET_ACCESS_KEY",
+            "CARGO_REGISTRY_TOKEN",
+            "CARGO_REGISTRIES_MINE_TOKEN",
             "RUSTFLAGS",
             "CARGO_TARGET_DIR",
             "DATABASE_URL",

@@ -1,5 +1,7 @@
-//! The data directory's permissions: the directory 0700 and every file the gateway writes
-//! there 0600 (the config store holds service passwords, the token file the admin token).
+//! The data directory's permissions: nothing in it is readable by another user (the
+//! directory 0700, the config store and token file 0600; libraries and build outputs keep
+//! their owner's execute bit). The config store holds service passwords, the token file the
+//! admin token.
 //! The process umask is set to 077 at start, so SQLite's files, handler crates, build
 //! artifacts and libraries are created private; a data dir made by an earlier version is
 //! tightened at start.
@@ -15,16 +17,27 @@ pub fn private_umask() {
     }
 }
 
-/// Creates `dir` if needed and makes it and the files directly in it private (0700 and
-/// 0600), so a data dir written by an earlier version holds no readable secrets.
+/// Creates `dir` if needed and makes it and everything in it private to the gateway's user
+/// (group and other bits cleared: the directory 0700, the store and token 0600), so a data
+/// dir written by an earlier version holds no readable secrets. Symbolic links are not
+/// followed.
 pub fn prepare(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    for entry in std::fs::read_dir(dir)?.flatten() {
-        let Ok(meta) = entry.metadata() else { continue };
-        let mode = if meta.is_dir() { 0o700 } else { 0o600 };
-        if meta.is_dir() || meta.is_file() {
-            std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode))?;
+    private_tree(dir)
+}
+
+fn private_tree(path: &Path) -> std::io::Result<()> {
+    let meta = std::fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
+        return Ok(());
+    }
+    let mode = meta.permissions().mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700))?;
+    }
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path)?.flatten() {
+            private_tree(&entry.path())?;
         }
     }
     Ok(())
@@ -43,9 +56,15 @@ mod tests {
         let db = dir.join("gateway.db");
         std::fs::write(&db, b"x").expect("db");
         std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let nested = dir.join("libs/libhandler-x.so");
+        std::fs::create_dir_all(dir.join("libs")).expect("libs");
+        std::fs::write(&nested, b"x").expect("lib");
+        std::fs::set_permissions(&nested, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         prepare(&dir).expect("prepare");
         let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode(&dir), 0o700);
         assert_eq!(mode(&db), 0o600);
+        assert_eq!(mode(&nested), 0o700);
+        assert_eq!(mode(&dir.join("libs")), 0o700);
     }
 }

@@ -7,7 +7,7 @@
 //! draft's last successful build, and only while the draft is still what that build
 //! compiled; the deployed version is what a restart (or a kill -9) serves again.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -80,6 +80,8 @@ pub struct RestoreProgress {
     loaded: AtomicUsize,
     rebuilt: AtomicUsize,
     failed: AtomicUsize,
+    /// Changed through the API while the restore ran (stopped, deleted, deployed anew).
+    skipped: AtomicUsize,
 }
 
 impl RestoreProgress {
@@ -101,20 +103,40 @@ impl RestoreProgress {
         let loaded = self.loaded.load(Ordering::Relaxed);
         let rebuilt = self.rebuilt.load(Ordering::Relaxed);
         let failed = self.failed.load(Ordering::Relaxed);
+        let skipped = self.skipped.load(Ordering::Relaxed);
         serde_json::json!({
             "done": self.is_done(),
             "total": total,
             "loaded": loaded,
             "rebuilt": rebuilt,
             "failed": failed,
-            "pending": total.saturating_sub(loaded + rebuilt + failed),
+            "skipped": skipped,
+            "pending": total.saturating_sub(loaded + rebuilt + failed + skipped),
         })
+    }
+}
+
+/// One lock per endpoint: start, stop, re-route, delete and each restore step of an endpoint
+/// happen one at a time, each from a fresh read of the store (a compile takes no lock: it
+/// only records a build).
+#[derive(Debug, Default)]
+struct EndpointLocks(std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+
+impl EndpointLocks {
+    async fn lock(&self, id: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            map.retain(|_, l| Arc::strong_count(l) > 1);
+            Arc::clone(map.entry(id.to_string()).or_default())
+        };
+        lock.lock_owned().await
     }
 }
 
 /// The endpoint lifecycle over the store, the compiler and what serves.
 #[derive(Debug, Clone)]
 pub struct Lifecycle {
+    locks: Arc<EndpointLocks>,
     store: Store,
     compiler: Arc<Compiler>,
     serving: Serving,
@@ -132,6 +154,7 @@ impl Lifecycle {
         services: rust_edge_gateway_services::ServiceHub,
     ) -> Self {
         Lifecycle {
+            locks: Arc::default(),
             store,
             compiler,
             serving,
@@ -209,6 +232,7 @@ impl Lifecycle {
     /// in flight on the previous version finish there. Refused (409) when the draft changed
     /// since that build.
     pub async fn start(&self, id: &str) -> Result<SwapResult, LifecycleError> {
+        let _one = self.locks.lock(id).await;
         let ep = self.find(id).await?;
         let build = ep.build.clone().ok_or(LifecycleError::NotCompiled)?;
         if !ep.draft_compiled {
@@ -220,9 +244,19 @@ impl Lifecycle {
                 deployed: ep.deployed.as_ref().map(|d| d.version),
             });
         }
-        match self.serve(&ep, &build.library).await {
+        // Pinned from the read until the deploy is recorded: a compile finishing meanwhile
+        // replaces the draft's build, and the sweep must not take this one.
+        let library = PathBuf::from(&build.library);
+        self.compiler.pin(&library);
+        let served = self.serve(&ep, &build.library).await;
+        let recorded = match &served {
+            Ok(_) => self.store.record_deploy(id, &build).await,
+            Err(_) => Ok(()),
+        };
+        self.compiler.settled(&library);
+        match served {
             Ok(swap) => {
-                self.store.record_deploy(id, &build).await?;
+                recorded?;
                 self.sweep_libraries().await;
                 Ok(swap)
             }
@@ -240,6 +274,7 @@ impl Lifecycle {
     /// Stops serving; requests in flight finish. The deployed version is kept (a later
     /// start of an unchanged draft serves it again).
     pub async fn stop(&self, id: &str) -> Result<SwapResult, LifecycleError> {
+        let _one = self.locks.lock(id).await;
         self.find(id).await?;
         let swap = self.serving.stop(id);
         self.store.set_status(id, status::STOPPED, None).await?;
@@ -249,11 +284,13 @@ impl Lifecycle {
     /// A serving endpoint follows its (already stored) new route at once, with its deployed
     /// version. Nothing happens for one that does not serve.
     pub async fn reroute(&self, ep: &Endpoint) -> Result<(), LifecycleError> {
+        let _one = self.locks.lock(&ep.id).await;
         if !self.serving.is_serving(&ep.id) {
             return Ok(());
         }
+        let ep = self.find(&ep.id).await?;
         let deployed = ep.deployed.as_ref().ok_or(LifecycleError::NotCompiled)?;
-        self.serve(ep, &deployed.library).await.map(|_| ())
+        self.serve(&ep, &deployed.library).await.map(|_| ())
     }
 
     /// After the store deleted these endpoints (`(id, scope)`): stop serving them (they
@@ -261,6 +298,7 @@ impl Lifecycle {
     /// libraries.
     pub async fn forget(&self, endpoints: &[(String, i64)]) {
         for (id, scope) in endpoints {
+            let _one = self.locks.lock(id).await;
             let scope = u64::try_from(*scope).unwrap_or(0);
             self.serving.stop(id);
             self.compiler.forget(id).await;
@@ -273,14 +311,17 @@ impl Lifecycle {
     /// Removes installed libraries no endpoint refers to (neither a draft's build nor a
     /// deployed version).
     pub async fn sweep_libraries(&self) {
-        let keep: HashSet<PathBuf> = match self.store.referenced_libraries().await {
-            Ok(libs) => libs.into_iter().map(PathBuf::from).collect(),
-            Err(e) => {
-                tracing::warn!("library sweep skipped: {e}");
-                return;
+        let store = self.store.clone();
+        let keep = || async move {
+            match store.referenced_libraries().await {
+                Ok(libs) => Some(libs.into_iter().map(PathBuf::from).collect::<HashSet<_>>()),
+                Err(e) => {
+                    tracing::warn!("library sweep skipped: {e}");
+                    None
+                }
             }
         };
-        let removed = self.compiler.sweep_libraries(&keep).await;
+        let removed = self.compiler.sweep_libraries(keep).await;
         if removed > 0 {
             tracing::debug!(removed, "unreferenced handler libraries removed");
         }
@@ -317,9 +358,12 @@ impl Lifecycle {
                 rebuild.push(ep);
                 continue;
             }
-            match self.serve(&ep, &deployed.library).await {
-                Ok(_) => {
+            match self.restore_serve(&ep.id, deployed.version, None).await {
+                Ok(true) => {
                     progress.loaded.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(false) => {
+                    progress.skipped.fetch_add(1, Ordering::Relaxed);
                 }
                 Err(e) => self.restore_failed(&ep.id, &e.to_string(), progress).await,
             }
@@ -327,8 +371,11 @@ impl Lifecycle {
         for ep in rebuild {
             tracing::info!(endpoint = %ep.id, "deployed library unusable (gateway changed or file missing); rebuilding the deployed code");
             match self.rebuild_deployed(&ep).await {
-                Ok(()) => {
+                Ok(true) => {
                     progress.rebuilt.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(false) => {
+                    progress.skipped.fetch_add(1, Ordering::Relaxed);
                 }
                 Err(e) => self.restore_failed(&ep.id, &e.to_string(), progress).await,
             }
@@ -336,7 +383,42 @@ impl Lifecycle {
         progress.done.store(true, Ordering::Release);
     }
 
-    async fn rebuild_deployed(&self, ep: &Endpoint) -> Result<(), LifecycleError> {
+    /// Serves an endpoint being restored, from a fresh read under its lock, and only while
+    /// it still runs with the deployed version the restore started from (a stop, delete or
+    /// deploy made meanwhile through the API wins). With `rebuilt`, that library is recorded
+    /// as the deployed version's first. Whether it was served.
+    async fn restore_serve(
+        &self,
+        id: &str,
+        version: i64,
+        rebuilt: Option<&str>,
+    ) -> Result<bool, LifecycleError> {
+        let _one = self.locks.lock(id).await;
+        let Some(ep) = self.store.get_endpoint(id).await? else {
+            return Ok(false);
+        };
+        let current = ep.deployed.as_ref().filter(|d| d.version == version);
+        let Some(deployed) = current.filter(|_| ep.status == status::RUNNING) else {
+            return Ok(false);
+        };
+        if self.serving.is_serving(id) {
+            // Deployed again through the API while the restore ran.
+            return Ok(false);
+        }
+        let library = match rebuilt {
+            Some(lib) => {
+                self.store
+                    .record_deployed_rebuild(id, version, lib, FINGERPRINT)
+                    .await?;
+                lib.to_string()
+            }
+            None => deployed.library.clone(),
+        };
+        self.serve(&ep, &library).await?;
+        Ok(true)
+    }
+
+    async fn rebuild_deployed(&self, ep: &Endpoint) -> Result<bool, LifecycleError> {
         let deployed = ep.deployed.as_ref().ok_or(LifecycleError::NotCompiled)?;
         let built = self
             .compiler
@@ -349,20 +431,27 @@ impl Lifecycle {
                 other => LifecycleError::Compiler(other),
             })?;
         let lib = built.library.display().to_string();
-        let recorded = self
-            .store
-            .record_deployed_rebuild(&ep.id, &lib, FINGERPRINT)
+        let served = self
+            .restore_serve(&ep.id, deployed.version, Some(&lib))
             .await;
         self.compiler.settled(&built.library);
-        recorded?;
-        self.serve(ep, &lib).await?;
+        let served = served?;
         self.sweep_libraries().await;
-        Ok(())
+        Ok(served)
     }
 
     async fn restore_failed(&self, id: &str, msg: &str, progress: &RestoreProgress) {
         progress.failed.fetch_add(1, Ordering::Relaxed);
         tracing::error!(endpoint = %id, "boot restore failed: {msg}");
+        let _one = self.locks.lock(id).await;
+        let still_running = matches!(
+            self.store.get_endpoint(id).await,
+            Ok(Some(ep)) if ep.status == status::RUNNING
+        );
+        if self.serving.is_serving(id) || !still_running {
+            // Deployed anew, stopped or deleted through the API meanwhile: that stands.
+            return;
+        }
         let _ = self
             .store
             .set_status(

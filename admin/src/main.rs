@@ -69,6 +69,7 @@ fn main() -> anyhow::Result<()> {
     datadir::prepare(&cli.data_dir)
         .with_context(|| format!("preparing the data dir {}", cli.data_dir.display()))?;
     let data_dir = cli.data_dir.canonicalize()?;
+    let mut token_note = String::new();
     let token: Option<Arc<str>> = if cli.open_admin() {
         tracing::warn!(
             "--admin-auth none: the management API on {} is open to every local process and user (it can deploy code)",
@@ -82,9 +83,8 @@ fn main() -> anyhow::Result<()> {
         let path = auth::token_path(&data_dir);
         if fresh {
             tracing::info!("generated an admin token; it is in {}", path.display());
-        } else {
-            tracing::info!("admin token: {}", path.display());
         }
+        token_note = format!(" (admin token in {})", path.display());
         Some(Arc::from(t))
     };
 
@@ -175,7 +175,7 @@ fn main() -> anyhow::Result<()> {
             }
         });
         println!(
-            "rust-edge-gateway ready: gateway http://{gateway_addr} admin http://{admin_addr}/api"
+            "rust-edge-gateway ready: gateway http://{gateway_addr} admin http://{admin_addr}/api{token_note}"
         );
         axum::serve(listener, api::router(state))
             .with_graceful_shutdown(shutdown_signal())

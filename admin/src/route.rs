@@ -67,6 +67,18 @@ pub fn check(method: &str, path: &str, domain: &str) -> Result<(), RouteError> {
     Ok(())
 }
 
+/// Checks a collection's base path: empty, or starting with `/`, without parameters,
+/// spaces, `?`, `#` or control characters.
+pub fn check_base_path(p: &str) -> Result<(), RouteError> {
+    no_control("base_path", p)?;
+    if !p.is_empty() && (!p.starts_with('/') || p.contains(['{', '}', ' ', '?', '#'])) {
+        return Err(RouteError(format!(
+            "base_path {p:?} must start with '/' and contain no parameters, spaces, '?' or '#'"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +99,9 @@ mod tests {
         assert!(check_name("ok name").is_ok());
         assert!(check_name("bad\rname").is_err());
         assert!(check_name(" ").is_err());
+        assert!(check_base_path("/v1").is_ok() && check_base_path("").is_ok());
+        for bad in ["v1", "/{x}", "/a b", "/v1\n", "/v1?x"] {
+            assert!(check_base_path(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -73,3 +73,43 @@ fn a_boot_with_a_hung_rebuild_still_answers_and_serves_the_others() {
     assert_eq!(e["data"]["status"], json!("running"));
     std::fs::remove_file(&t.marker).expect("unmark");
 }
+
+#[test]
+fn an_endpoint_stopped_while_its_rebuild_runs_stays_stopped() {
+    let t = setup();
+    let hung = {
+        let gw = Gateway::start_in(Some(&t.cwd), &t.data, &[]);
+        let hung = with_dependency(&gw, "/later", 1, "reg-hang-fixture");
+        gw.deploy(&hung);
+        hung
+    };
+    std::fs::write(&t.marker, b"hang").expect("marker");
+    let status = std::process::Command::new("python3")
+        .args(["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"update endpoints set deployed_fingerprint='from-another-build'\"); c.commit()"])
+        .arg(t.data.join("gateway.db"))
+        .status()
+        .expect("python3");
+    assert!(status.success());
+    let gw = Gateway::start_in(Some(&t.cwd), &t.data, &["--build-timeout", "60"]);
+    // Stopped through the API while the boot rebuild hangs; then the build finishes.
+    let (s, v) = gw.api("POST", &format!("/endpoints/{hung}/stop"), None);
+    assert_eq!(s, 200, "{v}");
+    std::fs::remove_file(&t.marker).expect("unmark");
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let (_, h) = gw.raw_api("GET", "/health", None, "");
+        if h["data"]["restore"]["done"] == json!(true) {
+            assert_eq!(h["data"]["restore"]["skipped"], json!(1), "{h}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "restore never finished: {h}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(
+        gw.get("/later").status,
+        404,
+        "a stopped endpoint was served by the restore"
+    );
+    let (_, e) = gw.api("GET", &format!("/endpoints/{hung}"), None);
+    assert_eq!(e["data"]["status"], json!("stopped"), "{e}");
+}

@@ -135,3 +135,45 @@ fn a_sqlite_service_cannot_open_the_gateway_files() {
     );
     gw.activate(&id);
 }
+
+const ATTACHER: &str = "use rust_edge_gateway_sdk::prelude::*;\n\n#[handler]\npub async fn handle(ctx: &Context, req: Request) -> Result<Response, HandlerError> {\n    let db = ctx.database(\"db\").await?;\n    let sql = req.query_param(\"sql\").cloned().unwrap_or_default();\n    let n = db.execute(&sql, &[]).await?;\n    Ok(Response::ok(json!({ \"affected\": n })))\n}\n";
+
+#[test]
+fn a_handler_cannot_attach_the_config_store_through_sqlite() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let data = root.path().join("data");
+    let gw = Gateway::start(&data, &[]);
+    let id = gw.service("lite", "sqlite", json!({"path": "own.db"}));
+    gw.activate(&id);
+    gw.handler("/sql", ATTACHER, &[(&id, "db")]);
+    let store = data.join("gateway.db").display().to_string();
+    let copy = root.path().join("copy.db").display().to_string();
+    for sql in [
+        format!("ATTACH DATABASE '{store}' AS cfg"),
+        format!("VACUUM INTO '{copy}'"),
+    ] {
+        let q: String = url_escape(&sql);
+        let r = gw.get(&format!("/sql?sql={q}"));
+        assert!(r.status >= 400, "{sql}: {}", r.status);
+        assert!(
+            String::from_utf8_lossy(&r.body).contains("refused"),
+            "{sql}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+    }
+    assert!(!root.path().join("copy.db").exists());
+    let r = gw.get(&format!(
+        "/sql?sql={}",
+        url_escape("CREATE TABLE t (x INTEGER)")
+    ));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+}
+
+fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

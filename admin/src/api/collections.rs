@@ -19,14 +19,8 @@ pub struct ByDomain {
 
 fn check_base_path(p: &Option<String>) -> Result<(), ApiError> {
     match p {
-        Some(p)
-            if !p.is_empty() && (!p.starts_with('/') || p.contains(['{', '}', ' ', '?', '#'])) =>
-        {
-            Err(ApiError::bad_request(
-                "base_path must start with '/' and contain no parameters, spaces, '?' or '#'",
-            ))
-        }
-        _ => Ok(()),
+        Some(p) => Ok(crate::route::check_base_path(p)?),
+        None => Ok(()),
     }
 }
 

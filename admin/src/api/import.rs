@@ -14,7 +14,7 @@ use crate::bundle::{normalize, read as read_bundle, Route};
 use crate::compiler::validate_dependencies;
 use crate::openapi::{self, Op};
 use crate::store::collections::{Collection, NewCollection};
-use crate::store::endpoints::{status, Endpoint, EndpointFilter, EndpointUpdate, NewEndpoint};
+use crate::store::endpoints::{Endpoint, EndpointFilter, EndpointUpdate, NewEndpoint};
 
 /// The request body, as documented.
 #[derive(Debug, Deserialize)]
@@ -50,6 +50,16 @@ pub fn stub_code(op: &Op) -> String {
         "use rust_edge_gateway_sdk::prelude::*;\n\n#[doc = {about:?}]\n#[handler]\npub async fn handle(_ctx: &Context, req: Request) -> Response {{\n    Response::json(501, json!({{\n        \"error\": \"not implemented yet\",\n        \"operation\": {name:?},\n        \"method\": req.method,\n        \"path\": req.path,\n    }}))\n}}\n",
         name = op.name,
     )
+}
+
+/// Checks what the document gives the collection (title, base path from its first server)
+/// with the same rules as the collections API.
+fn check_document(spec: &openapi::Spec) -> Result<(), ApiError> {
+    crate::route::check_name(&spec.title)?;
+    if let Some(base) = &spec.base_path {
+        crate::route::check_base_path(base)?;
+    }
+    Ok(())
 }
 
 /// Checks every operation's route and name before anything is created: one refused
@@ -121,7 +131,7 @@ pub async fn openapi(
     }
     let spec = openapi::parse(&req.spec).map_err(|e| ApiError::bad_request(e.to_string()))?;
     check_operations(&spec.operations, &req.domain)?;
-    crate::route::check_name(&spec.title)?;
+    check_document(&spec)?;
     let collection = resolve_collection(
         &s,
         req.collection_id.as_deref(),
@@ -262,7 +272,7 @@ pub async fn bundle(
     };
     let ops = bundle_ops(&spec, &b.manifest.routes);
     check_operations(&ops, &domain)?;
-    crate::route::check_name(&spec.title)?;
+    check_document(&spec)?;
     let collection = resolve_collection(
         &s,
         q.collection_id.as_deref(),
@@ -331,10 +341,8 @@ pub async fn bundle(
                     compiled += usize::from(c);
                     started += usize::from(st);
                 }
-                Err(e) => {
-                    s.store.set_status(&ep.id, status::ERROR, Some(&e)).await?;
-                    errors.push(serde_json::json!({ "handler": op.name, "error": e }));
-                }
+                // The lifecycle recorded the outcome (a serving endpoint keeps serving).
+                Err(e) => errors.push(serde_json::json!({ "handler": op.name, "error": e })),
             }
         }
     }

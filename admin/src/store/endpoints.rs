@@ -294,9 +294,8 @@ fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Endpoint, StoreError> {
         enabled: r.try_get::<i64, _>("enabled")? != 0,
         status: {
             let name: String = r.try_get("status")?;
-            EndpointStatus::parse(&name).ok_or_else(|| {
-                StoreError::Invalid(format!("unknown endpoint status {name:?} in the store"))
-            })?
+            EndpointStatus::parse(&name)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown endpoint status {name:?}")))?
         },
         last_error: r.try_get("last_error")?,
         version: r.try_get("version")?,
@@ -510,17 +509,20 @@ impl Store {
     }
 
     /// Records a rebuild of the deployed code (at boot, for another ABI): same version and
-    /// code, a new library.
+    /// code, a new library; only while `version` is still the deployed one.
     pub async fn record_deployed_rebuild(
         &self,
         id: &str,
+        version: i64,
         library: &str,
         fingerprint: &str,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE endpoints SET deployed_library = ?2, deployed_fingerprint = ?3 WHERE id = ?1",
+            "UPDATE endpoints SET deployed_library = ?3, deployed_fingerprint = ?4 \
+             WHERE id = ?1 AND deployed_version = ?2",
         )
         .bind(id)
+        .bind(version)
         .bind(library)
         .bind(fingerprint)
         .execute(&self.pool)

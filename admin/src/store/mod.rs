@@ -30,6 +30,9 @@ pub enum StoreError {
         /// What failed.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A stored row holds a value this gateway does not know.
+    #[error("config store holds an invalid value: {0}")]
+    Corrupt(String),
     /// A change the store refuses (the message says why).
     #[error("{0}")]
     Invalid(String),

@@ -60,9 +60,22 @@ pub fn masked(config: &JsonValue) -> JsonValue {
     }
 }
 
-/// Config keys that say where a secret goes: changing one of them moves the stored secret to
-/// another host, port or user.
-const DESTINATION_KEYS: &[&str] = &["host", "port", "username", "endpoint", "access_key"];
+/// Config keys that say where a secret goes and how: changing one of them moves the stored
+/// secret to another host, port or user, or onto a weaker transport (FTP instead of SFTP,
+/// TLS off, another CA).
+const DESTINATION_KEYS: &[&str] = &[
+    "host",
+    "port",
+    "username",
+    "endpoint",
+    "access_key",
+    "protocol",
+    "ssl_mode",
+    "use_tls",
+    "use_ssl",
+    "encryption",
+    "ca_cert_path",
+];
 
 /// `update` merged over `stored`, top-level keys; a masked (or left out) secret keeps the
 /// stored value, but only while the service still points where it was saved: a stored
@@ -99,9 +112,8 @@ pub fn merge_config(stored: &JsonValue, update: &JsonValue) -> Result<JsonValue,
             .collect();
         if !kept.is_empty() {
             return Err(format!(
-                "the stored {} is only sent to the {} it was saved with; this change sets a new {}: give the {} again",
+                "the stored {} is only sent where and how it was saved (host, port, user, protocol, TLS); this change sets a new {}: give the {} again",
                 kept.join(" and "),
-                DESTINATION_KEYS.join("/"),
                 moved.join(" and "),
                 kept.join(" and "),
             ));
@@ -406,6 +418,8 @@ mod tests {
             json!({"host": "evil.example"}),
             json!({"port": 6379}),
             json!({"username": "other"}),
+            json!({"ssl_mode": "disable"}),
+            json!({"protocol": "ftp"}),
         ] {
             let err = merge_config(&stored, &moved).expect_err("secret would move");
             assert!(err.contains("password"), "{err}");

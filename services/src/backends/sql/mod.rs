@@ -4,7 +4,7 @@ mod bind;
 mod decode;
 mod placeholders;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,6 +41,57 @@ fn config_error(t: &str, e: impl std::fmt::Display) -> ServiceError {
 }
 
 /// Connection-level failures are 503 (the backend is down); the rest are query errors.
+/// Earlier versions kept a relative SQLite path directly in the data dir; such a file (and its
+/// journal) moves to `sqlite/` the first time the service connects, so no data is left behind.
+async fn move_from_old_place(
+    data_dir: &Path,
+    relative: &str,
+    new: &Path,
+) -> Result<(), ServiceError> {
+    let old = data_dir.join(relative);
+    if Path::new(relative).is_absolute() || new.exists() || !old.is_file() {
+        return Ok(());
+    }
+    if let Some(parent) = new.parent() {
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|e| ServiceError::Connect(format!("creating {}: {e}", parent.display())))?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", old.display()));
+        if from.is_file() {
+            let to = PathBuf::from(format!("{}{suffix}", new.display()));
+            tokio::fs::rename(&from, &to).await.map_err(|e| {
+                ServiceError::Connect(format!(
+                    "moving {} to {}: {e}",
+                    from.display(),
+                    to.display()
+                ))
+            })?;
+        }
+    }
+    tracing::info!(from = %old.display(), to = %new.display(), "SQLite file moved into the data dir's sqlite/ folder");
+    Ok(())
+}
+
+/// SQLite statements that open or write other files (`ATTACH`, `VACUUM INTO`) are refused:
+/// a SQLite service reaches its own database file only, never the gateway's config store.
+/// The check is on words, so a string literal holding one of them is refused too (the error
+/// says why).
+fn refuse_other_files(sql: &str) -> Result<(), String> {
+    let lower = sql.to_ascii_lowercase();
+    let words = lower.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+    for w in words {
+        if w == "attach" || w == "vacuum" {
+            return Err(format!(
+                "SQLite statements with {} are refused: a SQLite service opens its own database file only",
+                w.to_ascii_uppercase()
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn sql_fault(e: sqlx::Error) -> rust_edge_gateway_sdk::abi::host::ServiceFault {
     match &e {
         sqlx::Error::Io(_)
@@ -118,6 +169,7 @@ impl SqlBackend {
             service_type: "sqlite".into(),
             message,
         })?;
+        move_from_old_place(data_dir, &c.path, &path).await?;
         if c.create_if_missing {
             if let Some(parent) = path.parent() {
                 tokio::fs::create_dir_all(parent).await.map_err(|e| {
@@ -223,6 +275,7 @@ impl SqlBackend {
                 }
             }
             Pool::Sqlite(pool) => {
+                refuse_other_files(&sql).map_err(invalid)?;
                 let (sql, order) =
                     rewrite(&sql, Style::Question, params.len(), false).map_err(invalid)?;
                 let mut q = sqlx::query(&sql);
@@ -272,5 +325,21 @@ impl Backend for SqlBackend {
                 .map(drop)
                 .map_err(|f| f.message)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn attach_and_vacuum_are_refused() {
+        for bad in [
+            "ATTACH DATABASE '/data/gateway.db' AS g",
+            "attach '/x' as y",
+            "VACUUM INTO '/tmp/copy.db'",
+            "select 1; Attach 'x' as z",
+        ] {
+            assert!(super::refuse_other_files(bad).is_err(), "{bad}");
+        }
+        assert!(super::refuse_other_files("SELECT attachment FROM mails").is_ok());
     }
 }
