@@ -23,6 +23,25 @@ pub enum Command {
     /// Services.
     #[command(subcommand)]
     Service(ServiceCmd),
+    /// Writes the gateway's whole state (domains, collections, endpoints with their code,
+    /// services without secrets, bindings) as one YAML document.
+    Export {
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Makes the gateway match a document written by `export` (create, update, compile,
+    /// deploy); a second apply of the same document changes nothing.
+    Apply {
+        /// The document.
+        file: std::path::PathBuf,
+        /// Also delete what the document does not name.
+        #[arg(long)]
+        prune: bool,
+        /// Print the plan; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// `endpoint ...`
@@ -98,15 +117,34 @@ pub enum ClientError {
     /// A local file could not be read.
     #[error("{0}: {1}")]
     File(String, std::io::Error),
+    /// A configuration document is not valid, or cannot be applied.
+    #[error("{0}")]
+    Apply(String),
 }
 
-struct Api {
+/// A client of one gateway's management API.
+#[derive(Debug, Clone)]
+pub struct Api {
     base: String,
     token: Option<String>,
 }
 
 impl Api {
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, ClientError> {
+    /// The API at `base` (`http://127.0.0.1:9081`), with the admin token.
+    pub fn new(base: &str, token: Option<String>) -> Self {
+        Api {
+            base: base.to_string(),
+            token,
+        }
+    }
+
+    /// Calls `method /api{path}`: the envelope's data, or the API's error.
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, ClientError> {
         let url = format!("{}/api{path}", self.base.trim_end_matches('/'));
         let mut req = ureq::request(method, &url).timeout(Duration::from_secs(1800));
         if let Some(t) = &self.token {
@@ -135,7 +173,7 @@ impl Api {
     }
 
     /// A call that may take long, with a progress line every few seconds.
-    fn call_with_progress(
+    pub fn call_with_progress(
         &self,
         what: &str,
         method: &str,
@@ -281,6 +319,49 @@ pub fn run(base: &str, token: Option<String>, cmd: &Command) -> Result<(), Clien
                 "{} endpoints created (POST /api/endpoints/<id>/compile, /start to serve them)",
                 endpoints.len()
             );
+        }
+        Command::Export { out } => {
+            let doc = crate::config_doc::export(&api)?;
+            let text = serde_yaml_ng::to_string(&doc)
+                .map_err(|e| ClientError::Apply(format!("writing the document: {e}")))?;
+            match out {
+                Some(path) => {
+                    std::fs::write(path, text)
+                        .map_err(|e| ClientError::File(path.display().to_string(), e))?;
+                    eprintln!(
+                        "exported {} domains, {} services, {} endpoints to {}",
+                        doc.domains.len(),
+                        doc.services.len(),
+                        doc.endpoints.len(),
+                        path.display()
+                    );
+                }
+                None => print!("{text}"),
+            }
+        }
+        Command::Apply {
+            file,
+            prune,
+            dry_run,
+        } => {
+            let text = read(file)?;
+            let doc: crate::config_doc::ConfigDoc = serde_yaml_ng::from_str(&text)
+                .map_err(|e| ClientError::Apply(format!("{}: {e}", file.display())))?;
+            if doc.version != 1 {
+                return Err(ClientError::Apply(format!(
+                    "{}: version {} is not known (1 is)",
+                    file.display(),
+                    doc.version
+                )));
+            }
+            let plan = crate::config_doc::apply(&api, &doc, *prune, *dry_run, &|var| {
+                std::env::var(var).ok()
+            })?;
+            match (plan.changes.len(), dry_run) {
+                (0, _) => println!("no changes: the gateway already matches {}", file.display()),
+                (n, true) => println!("{n} changes planned (dry run: nothing changed)"),
+                (n, false) => println!("{n} changes applied"),
+            }
         }
         Command::Service(ServiceCmd::List) => {
             for s in api

@@ -13,6 +13,7 @@
 //! - [`openapi`]: reading OpenAPI 3.x documents for the import.
 //! - [`bundle`]: reading ZIP import bundles safely.
 //! - [`api`]: the management API (axum) on the admin port.
+//! - [`config_doc`]: configuration as code (`export`, `apply`).
 //! - [`ui`]: the admin UI at `/admin/`, embedded.
 
 pub mod actors;
@@ -22,6 +23,7 @@ pub mod bundle;
 pub mod cli;
 pub mod client;
 pub mod compiler;
+pub mod config_doc;
 pub mod datadir;
 pub mod lifecycle;
 pub mod logs;

@@ -165,6 +165,21 @@ pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> ApiResul
     ))
 }
 
+/// `GET /api/endpoints/{id}/deployed`: the deployed version's code and dependencies (what
+/// serves and what a restart serves), or `null` when nothing was deployed.
+pub async fn deployed(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let e = find(&s, &id).await?;
+    Ok(ok(e.deployed.map(|d| {
+        serde_json::json!({
+            "version": d.version,
+            "built_at": d.built_at,
+            "deployed_at": d.deployed_at,
+            "code": d.code,
+            "dependencies": d.dependencies,
+        })
+    })))
+}
+
 /// `GET /api/endpoints/{id}/logs`: what the handler printed and its panics, oldest first.
 pub async fn logs(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
     let e = find(&s, &id).await?;

@@ -160,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .route("/endpoints/{id}/start", post(endpoints::start))
         .route("/endpoints/{id}/stop", post(endpoints::stop))
         .route("/endpoints/{id}/logs", get(endpoints::logs))
+        .route("/endpoints/{id}/deployed", get(endpoints::deployed))
         .route("/endpoints/{id}/try", post(try_it::try_it))
         .route(
             "/endpoints/{id}/services",
