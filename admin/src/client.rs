@@ -23,6 +23,27 @@ pub enum Command {
     /// Services.
     #[command(subcommand)]
     Service(ServiceCmd),
+    /// The handler developer's loop: deploys FILE on a route (creating the endpoint, or
+    /// reusing the one on it), redeploys on every save, prints rustc's diagnostics when a
+    /// save does not compile (the last good version keeps serving) and streams the
+    /// endpoint's logs (its prints and panics). Ctrl-C leaves the endpoint as it is.
+    Dev {
+        /// The handler source (a `src/lib.rs`).
+        file: std::path::PathBuf,
+        /// Route path, e.g. /hello or /pets/{id}.
+        #[arg(long)]
+        path: String,
+        /// HTTP method.
+        #[arg(long, default_value = "GET")]
+        method: String,
+        /// Host the route answers on (`*` for all).
+        #[arg(long, default_value = "*")]
+        domain: String,
+        /// A TOML file of Cargo dependencies (a `[dependencies]` table, or the table
+        /// itself), watched like FILE.
+        #[arg(long)]
+        deps: Option<std::path::PathBuf>,
+    },
     /// Writes the gateway's whole state (domains, collections, endpoints with their code,
     /// services without secrets, bindings) as one YAML document.
     Export {
@@ -194,7 +215,8 @@ impl Api {
     }
 }
 
-fn read(file: &Path) -> Result<String, ClientError> {
+/// A local file's text.
+pub fn read(file: &Path) -> Result<String, ClientError> {
     std::fs::read_to_string(file).map_err(|e| ClientError::File(file.display().to_string(), e))
 }
 
@@ -208,6 +230,80 @@ fn name_from(path: &str, method: &str) -> String {
         method.to_ascii_lowercase(),
         cleaned.trim_end_matches('_')
     )
+}
+
+/// The route an endpoint deploy targets.
+#[derive(Debug, Clone)]
+pub struct RouteArgs {
+    /// Path.
+    pub path: String,
+    /// Upper-case method.
+    pub method: String,
+    /// Host or `*`.
+    pub domain: String,
+    /// Display name (default: from the method and path).
+    pub name: Option<String>,
+}
+
+/// Creates the endpoint of `route` (or reuses the one on it), sets its code (and
+/// dependencies, when given), compiles and starts it: a hot swap when it was serving. A
+/// compile error is the API's error (rustc's diagnostics) and the deployed version keeps
+/// serving. Returns the endpoint's id.
+pub fn deploy_code(
+    api: &Api,
+    route: &RouteArgs,
+    code: &str,
+    deps: Option<&Value>,
+    what: &str,
+) -> Result<String, ClientError> {
+    let (method, path) = (&route.method, &route.path);
+    let id = match endpoint_on(api, route)? {
+        Some(id) => {
+            eprintln!("updating endpoint {id} ({method} {path})");
+            let mut body = json!({"code": code});
+            if let Some(d) = deps {
+                body["dependencies"] = d.clone();
+            }
+            api.call("PUT", &format!("/endpoints/{id}"), Some(body))?;
+            id
+        }
+        None => {
+            eprintln!("creating endpoint {method} {path}");
+            let mut body = json!({
+                "name": route.name.clone().unwrap_or_else(|| name_from(path, method)),
+                "path": path, "method": method, "domain": route.domain, "code": code,
+            });
+            if let Some(d) = deps {
+                body["dependencies"] = d.clone();
+            }
+            let created = api.call("POST", "/endpoints", Some(body))?;
+            created["id"].as_str().unwrap_or_default().to_string()
+        }
+    };
+    eprintln!("compiling {what} ...");
+    let started = Instant::now();
+    api.call_with_progress("compiling", "POST", &format!("/endpoints/{id}/compile"))?;
+    eprintln!(
+        "compiled in {:.1} s; starting",
+        started.elapsed().as_secs_f64()
+    );
+    api.call("POST", &format!("/endpoints/{id}/start"), None)?;
+    Ok(id)
+}
+
+/// The id of the endpoint on `route`, if there is one.
+pub fn endpoint_on(api: &Api, route: &RouteArgs) -> Result<Option<String>, ClientError> {
+    let existing = api.call("GET", "/endpoints", None)?;
+    Ok(existing
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| {
+            e["path"] == route.path.as_str()
+                && e["method"] == route.method.as_str()
+                && e["domain"] == route.domain.as_str()
+        })
+        .and_then(|e| e["id"].as_str().map(str::to_string)))
 }
 
 /// Runs a client command against the admin API at `base`.
@@ -225,46 +321,29 @@ pub fn run(base: &str, token: Option<String>, cmd: &Command) -> Result<(), Clien
             file,
         }) => {
             let code = read(file)?;
-            let method = method.to_ascii_uppercase();
-            let existing = api.call("GET", "/endpoints", None)?;
-            let found = existing.as_array().into_iter().flatten().find(|e| {
-                e["path"] == path.as_str()
-                    && e["method"] == method.as_str()
-                    && e["domain"] == domain.as_str()
-            });
-            let id = match found {
-                Some(e) => {
-                    let id = e["id"].as_str().unwrap_or_default().to_string();
-                    eprintln!("updating endpoint {id} ({method} {path})");
-                    api.call(
-                        "PUT",
-                        &format!("/endpoints/{id}"),
-                        Some(json!({"code": code})),
-                    )?;
-                    id
-                }
-                None => {
-                    eprintln!("creating endpoint {method} {path}");
-                    let body = json!({
-                        "name": name.clone().unwrap_or_else(|| name_from(path, &method)),
-                        "path": path, "method": method, "domain": domain, "code": code,
-                    });
-                    let created = api.call("POST", "/endpoints", Some(body))?;
-                    created["id"].as_str().unwrap_or_default().to_string()
-                }
+            let route = RouteArgs {
+                path: path.clone(),
+                method: method.to_ascii_uppercase(),
+                domain: domain.clone(),
+                name: name.clone(),
             };
-            eprintln!("compiling {} ...", file.display());
-            let started = Instant::now();
-            api.call_with_progress("compiling", "POST", &format!("/endpoints/{id}/compile"))?;
-            eprintln!(
-                "compiled in {:.1} s; starting",
-                started.elapsed().as_secs_f64()
-            );
-            let started = api.call("POST", &format!("/endpoints/{id}/start"), None)?;
-            println!(
-                "{id} {method} {path} {}",
-                started["status"].as_str().unwrap_or("started")
-            );
+            let id = deploy_code(&api, &route, &code, None, &file.display().to_string())?;
+            println!("{id} {} {} running", route.method, route.path);
+        }
+        Command::Dev {
+            file,
+            path,
+            method,
+            domain,
+            deps,
+        } => {
+            let route = RouteArgs {
+                path: path.clone(),
+                method: method.to_ascii_uppercase(),
+                domain: domain.clone(),
+                name: None,
+            };
+            crate::dev_loop::run(&api, &route, file, deps.as_deref())?;
         }
         Command::Endpoint(EndpointCmd::List) => {
             for e in api

@@ -14,6 +14,7 @@
 //! - [`bundle`]: reading ZIP import bundles safely.
 //! - [`api`]: the management API (axum) on the admin port.
 //! - [`config_doc`]: configuration as code (`export`, `apply`).
+//! - [`dev_loop`]: `rust-edge-gateway dev`, redeploy on save with the logs streamed.
 //! - [`ui`]: the admin UI at `/admin/`, embedded.
 
 pub mod actors;
@@ -25,6 +26,7 @@ pub mod client;
 pub mod compiler;
 pub mod config_doc;
 pub mod datadir;
+pub mod dev_loop;
 pub mod lifecycle;
 pub mod logs;
 pub mod openapi;
