@@ -83,6 +83,13 @@ pub enum EndpointCmd {
         /// Display name (default: from the path).
         #[arg(long)]
         name: Option<String>,
+        /// A variable the handler reads with `ctx.var(K)` (repeatable; other variables stay).
+        #[arg(long = "var", value_name = "K=V")]
+        vars: Vec<String>,
+        /// A secret the handler reads with `ctx.var(K)`, its value taken from the environment
+        /// variable K, else a line of stdin (repeatable; never on the command line).
+        #[arg(long = "secret", value_name = "K")]
+        secrets: Vec<String>,
         /// The handler source (a `src/lib.rs`).
         file: std::path::PathBuf,
     },
@@ -253,17 +260,20 @@ pub fn deploy_code(
     api: &Api,
     route: &RouteArgs,
     code: &str,
-    deps: Option<&Value>,
+    fields: Option<&Value>,
     what: &str,
 ) -> Result<String, ClientError> {
     let (method, path) = (&route.method, &route.path);
+    let add = |body: &mut Value| {
+        for (k, v) in fields.and_then(Value::as_object).into_iter().flatten() {
+            body[k] = v.clone();
+        }
+    };
     let id = match endpoint_on(api, route)? {
         Some(id) => {
             eprintln!("updating endpoint {id} ({method} {path})");
             let mut body = json!({"code": code});
-            if let Some(d) = deps {
-                body["dependencies"] = d.clone();
-            }
+            add(&mut body);
             api.call("PUT", &format!("/endpoints/{id}"), Some(body))?;
             id
         }
@@ -273,9 +283,7 @@ pub fn deploy_code(
                 "name": route.name.clone().unwrap_or_else(|| name_from(path, method)),
                 "path": path, "method": method, "domain": route.domain, "code": code,
             });
-            if let Some(d) = deps {
-                body["dependencies"] = d.clone();
-            }
+            add(&mut body);
             let created = api.call("POST", "/endpoints", Some(body))?;
             created["id"].as_str().unwrap_or_default().to_string()
         }
@@ -289,6 +297,59 @@ pub fn deploy_code(
     );
     api.call("POST", &format!("/endpoints/{id}/start"), None)?;
     Ok(id)
+}
+
+/// The `variables` and `secrets` fields a deploy sends for `--var K=V` and `--secret K`:
+/// the endpoint's others kept, the named ones set (a secret's value from the environment
+/// variable of its name, else a line of stdin).
+fn var_fields(
+    api: &Api,
+    route: &RouteArgs,
+    vars: &[String],
+    secrets: &[String],
+) -> Result<Option<Value>, ClientError> {
+    if vars.is_empty() && secrets.is_empty() {
+        return Ok(None);
+    }
+    let current = match endpoint_on(api, route)? {
+        Some(id) => api.call("GET", &format!("/endpoints/{id}"), None)?,
+        None => Value::Null,
+    };
+    let mut out = serde_json::Map::new();
+    if !vars.is_empty() {
+        let mut v = current["variables"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        for kv in vars {
+            let (k, val) = kv
+                .split_once('=')
+                .ok_or_else(|| ClientError::Apply(format!("--var {kv}: expected K=V")))?;
+            v.insert(k.to_string(), Value::String(val.to_string()));
+        }
+        out.insert("variables".into(), Value::Object(v));
+    }
+    if !secrets.is_empty() {
+        // The stored ones come back masked, which keeps them.
+        let mut v = current["secrets"].as_object().cloned().unwrap_or_default();
+        let stdin = std::io::stdin();
+        for k in secrets {
+            let value = match std::env::var(k) {
+                Ok(val) => val,
+                Err(_) => {
+                    eprintln!("secret {k}: reading its value from stdin (one line)");
+                    let mut line = String::new();
+                    stdin
+                        .read_line(&mut line)
+                        .map_err(|e| ClientError::File("stdin".into(), e))?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            v.insert(k.clone(), Value::String(value));
+        }
+        out.insert("secrets".into(), Value::Object(v));
+    }
+    Ok(Some(Value::Object(out)))
 }
 
 /// The id of the endpoint on `route`, if there is one.
@@ -318,6 +379,8 @@ pub fn run(base: &str, token: Option<String>, cmd: &Command) -> Result<(), Clien
             method,
             domain,
             name,
+            vars,
+            secrets,
             file,
         }) => {
             let code = read(file)?;
@@ -327,7 +390,14 @@ pub fn run(base: &str, token: Option<String>, cmd: &Command) -> Result<(), Clien
                 domain: domain.clone(),
                 name: name.clone(),
             };
-            let id = deploy_code(&api, &route, &code, None, &file.display().to_string())?;
+            let extra = var_fields(&api, &route, vars, secrets)?;
+            let id = deploy_code(
+                &api,
+                &route,
+                &code,
+                extra.as_ref(),
+                &file.display().to_string(),
+            )?;
             println!("{id} {} {} running", route.method, route.path);
         }
         Command::Dev {

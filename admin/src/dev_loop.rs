@@ -62,7 +62,14 @@ fn deploy(
     code: &str,
     deps: Option<&Value>,
 ) -> Option<String> {
-    match deploy_code(api, route, code, deps, &file.display().to_string()) {
+    let fields = deps.map(|d| serde_json::json!({ "dependencies": d }));
+    match deploy_code(
+        api,
+        route,
+        code,
+        fields.as_ref(),
+        &file.display().to_string(),
+    ) {
         Ok(id) => {
             println!(
                 "[dev] {} {} serves {}",

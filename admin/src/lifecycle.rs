@@ -72,6 +72,18 @@ pub struct BuildReport {
     pub duration: Duration,
 }
 
+/// Hands an endpoint's variables and secrets to the handlers' `ctx.var` (the next request
+/// sees them: no recompile, no swap).
+pub fn publish_vars(ep: &Endpoint) {
+    let vars: HashMap<String, String> = ep
+        .variables
+        .iter()
+        .chain(&ep.secrets)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    rust_edge_gateway_dataplane::host::set_vars(u64::try_from(ep.scope).unwrap_or(0), vars);
+}
+
 /// Progress of the boot restore, for `GET /api/health`.
 #[derive(Debug, Default)]
 pub struct RestoreProgress {
@@ -221,6 +233,7 @@ impl Lifecycle {
     /// library is opened, so a refused route never runs the library's constructors.
     async fn serve(&self, ep: &Endpoint, library: &str) -> Result<SwapResult, LifecycleError> {
         crate::route::check(&ep.method, &ep.path, &ep.domain)?;
+        publish_vars(ep);
         let base = self
             .store
             .collection_base_path(ep.collection_id.as_deref())
@@ -303,6 +316,7 @@ impl Lifecycle {
             self.serving.stop(id);
             self.compiler.forget(id).await;
             self.logs.forget(scope);
+            rust_edge_gateway_dataplane::host::set_vars(scope, HashMap::new());
             self.services.set_bindings(scope, std::iter::empty());
         }
         self.sweep_libraries().await;

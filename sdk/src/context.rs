@@ -29,6 +29,16 @@ impl Context {
         self.scope
     }
 
+    /// The endpoint's variable or secret `name` (configured on the endpoint through the
+    /// management API, without recompiling), or `None` when it has none of that name.
+    ///
+    /// ```ignore
+    /// let key = ctx.var("API_KEY").ok_or("API_KEY is not set")?; // a 500 when missing
+    /// ```
+    pub fn var(&self, name: &str) -> Option<String> {
+        (self.scope.host.var)(self.scope.scope, name)
+    }
+
     async fn resolve(&self, name: &str, kind: ServiceKind) -> Result<(), HandlerError> {
         call(self.scope, kind, name, ServiceOp::Resolve(kind))
             .await

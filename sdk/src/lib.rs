@@ -81,3 +81,11 @@ pub use request::Request;
 pub use response::Response;
 pub use rust_edge_gateway_sdk_macros::handler;
 pub use time::{sleep, timeout};
+
+/// The calling endpoint's variable or secret `name`, for synchronous (v1-style) handlers
+/// that have no [`Context`] at hand; `None` outside a handler call or when the endpoint has
+/// none of that name. Async handlers use [`Context::var`].
+pub fn var(name: &str) -> Option<String> {
+    let scope = __rt::current_scope()?;
+    (scope.host.var)(scope.scope, name)
+}

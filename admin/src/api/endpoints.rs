@@ -8,7 +8,9 @@ use axum::Json;
 use super::envelope::{ok, ApiError, ApiResult};
 use super::{body, AppState};
 use crate::compiler::validate_dependencies;
-use crate::store::endpoints::{EndpointFilter, EndpointUpdate, NewEndpoint};
+use crate::store::endpoints::{
+    check_vars, merge_secrets, EndpointFilter, EndpointUpdate, NewEndpoint,
+};
 
 /// Code a new endpoint starts with: the Quick Start's hello handler.
 pub const DEFAULT_CODE: &str = r#"use rust_edge_gateway_sdk::prelude::*;
@@ -53,6 +55,11 @@ pub async fn create(
     let e = body(b)?;
     crate::route::check_name(&e.name)?;
     crate::route::check(&e.method, &e.path, &e.domain)?;
+    check_vars(
+        &e.variables.clone().unwrap_or_default(),
+        &e.secrets.clone().unwrap_or_default(),
+    )
+    .map_err(ApiError::bad_request)?;
     if let Some(d) = &e.dependencies {
         validate_dependencies(d).map_err(ApiError::bad_request)?;
     }
@@ -63,7 +70,9 @@ pub async fn create(
             )));
         }
     }
-    Ok(ok(s.store.create_endpoint(&e, DEFAULT_CODE).await?))
+    let created = s.store.create_endpoint(&e, DEFAULT_CODE).await?;
+    crate::lifecycle::publish_vars(&created);
+    Ok(ok(created))
 }
 
 /// `GET /api/endpoints/{id}`
@@ -92,6 +101,13 @@ pub async fn update(
     if let Some(d) = &u.dependencies {
         validate_dependencies(d).map_err(ApiError::bad_request)?;
     }
+    check_vars(
+        u.variables.as_ref().unwrap_or(&cur.variables),
+        &u.secrets
+            .as_ref()
+            .map_or(cur.secrets.clone(), |new| merge_secrets(&cur.secrets, new)),
+    )
+    .map_err(ApiError::bad_request)?;
     if let Some(Some(c)) = &u.collection_id {
         if s.store.get_collection(c).await?.is_none() {
             return Err(ApiError::bad_request(format!(
@@ -104,6 +120,8 @@ pub async fn update(
         .update_endpoint(&id, &u)
         .await?
         .ok_or_else(|| ApiError::not_found("endpoint", &id))?;
+    // New variables and secrets apply to the next request: no recompile, no swap.
+    crate::lifecycle::publish_vars(&updated);
     let moved = (
         &updated.path,
         &updated.method,

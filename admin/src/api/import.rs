@@ -152,6 +152,8 @@ pub async fn openapi(
             code: Some(stub_code(op)),
             dependencies: None,
             enabled: Some(true),
+            variables: None,
+            secrets: None,
         };
         let e = s.store.create_endpoint(&new, "").await?;
         created.push(
@@ -330,6 +332,8 @@ pub async fn bundle(
                     code: Some(code),
                     dependencies: b.manifest.dependencies.clone(),
                     enabled: Some(true),
+                    variables: None,
+                    secrets: None,
                 };
                 s.store.create_endpoint(&new, "").await?
             }

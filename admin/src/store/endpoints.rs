@@ -1,5 +1,7 @@
 //! Endpoints: a route plus the handler code that serves it.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value as JsonValue;
 use sqlx::Row;
@@ -102,6 +104,11 @@ pub struct Endpoint {
     pub created_at: String,
     /// Updated at (RFC 3339).
     pub updated_at: String,
+    /// Variables the handler reads with `ctx.var(NAME)`.
+    pub variables: BTreeMap<String, String>,
+    /// Secrets the handler reads the same way; masked on every read.
+    #[serde(serialize_with = "masked_secrets")]
+    pub secrets: BTreeMap<String, String>,
     /// Whether the draft (code and dependencies) is exactly what the last successful build
     /// compiled, with this gateway's ABI: `start` deploys that build only then.
     pub draft_compiled: bool,
@@ -180,6 +187,12 @@ pub struct NewEndpoint {
     /// Active (default true).
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// Variables.
+    #[serde(default)]
+    pub variables: Option<BTreeMap<String, String>>,
+    /// Secrets.
+    #[serde(default)]
+    pub secrets: Option<BTreeMap<String, String>>,
 }
 
 /// A partial update: only the fields present change.
@@ -205,6 +218,10 @@ pub struct EndpointUpdate {
     pub dependencies: Option<JsonValue>,
     /// Active.
     pub enabled: Option<bool>,
+    /// Variables (replaces them all).
+    pub variables: Option<BTreeMap<String, String>>,
+    /// Secrets (replaces them all; a masked value keeps the stored secret of that name).
+    pub secrets: Option<BTreeMap<String, String>>,
 }
 
 /// List filters.
@@ -216,6 +233,64 @@ pub struct EndpointFilter {
     pub collection_id: Option<String>,
     /// Enabled flag.
     pub enabled: Option<bool>,
+}
+
+/// What a masked secret reads as.
+pub const MASK: &str = "********";
+
+fn masked_secrets<S: serde::Serializer>(
+    secrets: &BTreeMap<String, String>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(secrets.len()))?;
+    for k in secrets.keys() {
+        m.serialize_entry(k, MASK)?;
+    }
+    m.end()
+}
+
+/// Checks variable and secret names (`[A-Za-z_][A-Za-z0-9_]*`, not in both maps) and sizes.
+pub fn check_vars(
+    variables: &BTreeMap<String, String>,
+    secrets: &BTreeMap<String, String>,
+) -> Result<(), String> {
+    for (name, value) in variables.iter().chain(secrets) {
+        let mut chars = name.chars();
+        let ok = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok || name.len() > 128 {
+            return Err(format!(
+                "variable name {name:?} must match [A-Za-z_][A-Za-z0-9_]* (at most 128 characters)"
+            ));
+        }
+        if value.len() > 64 * 1024 {
+            return Err(format!("the value of {name} is larger than 64 KiB"));
+        }
+    }
+    if let Some(both) = variables.keys().find(|k| secrets.contains_key(*k)) {
+        return Err(format!("{both} is both a variable and a secret; pick one"));
+    }
+    Ok(())
+}
+
+/// New secrets over the stored ones: a masked value keeps the stored secret of that name,
+/// a name left out is removed.
+pub fn merge_secrets(
+    stored: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    new.iter()
+        .filter_map(|(k, v)| {
+            if v == MASK {
+                stored.get(k).map(|old| (k.clone(), old.clone()))
+            } else {
+                Some((k.clone(), v.clone()))
+            }
+        })
+        .collect()
 }
 
 fn json_column(r: &sqlx::sqlite::SqliteRow, name: &str) -> Result<Option<JsonValue>, StoreError> {
@@ -281,7 +356,13 @@ fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Endpoint, StoreError> {
             && b.dependencies == dependencies
             && b.fingerprint == rust_edge_gateway_sdk::abi::FINGERPRINT
     });
+    let text: String = r.try_get("variables")?;
+    let variables: BTreeMap<String, String> = serde_json::from_str(&text)?;
+    let text: String = r.try_get("secrets")?;
+    let secrets: BTreeMap<String, String> = serde_json::from_str(&text)?;
     Ok(Endpoint {
+        variables,
+        secrets,
         id: r.try_get("id")?,
         name: r.try_get("name")?,
         path: r.try_get("path")?,
@@ -354,8 +435,8 @@ impl Store {
         .await?;
         sqlx::query(
             "INSERT INTO endpoints (id, scope, name, path, method, domain, collection_id, description, code, \
-             dependencies, enabled, status, created_at, updated_at) VALUES (?1, \
-             ?13, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+             dependencies, enabled, status, created_at, updated_at, variables, secrets) VALUES (?1, \
+             ?13, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?14, ?15)",
         )
         .bind(&id)
         .bind(&e.name)
@@ -370,6 +451,8 @@ impl Store {
         .bind(status::CREATED.as_str())
         .bind(&now)
         .bind(scope)
+        .bind(serde_json::to_string(&e.variables.clone().unwrap_or_default())?)
+        .bind(serde_json::to_string(&e.secrets.clone().unwrap_or_default())?)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -391,7 +474,8 @@ impl Store {
         let deps = u.dependencies.clone().unwrap_or(cur.dependencies);
         sqlx::query(
             "UPDATE endpoints SET name = ?2, path = ?3, method = ?4, domain = ?5, collection_id = ?6, \
-             description = ?7, code = ?8, dependencies = ?9, enabled = ?10, updated_at = ?11 WHERE id = ?1",
+             description = ?7, code = ?8, dependencies = ?9, enabled = ?10, updated_at = ?11, \
+             variables = ?12, secrets = ?13 WHERE id = ?1",
         )
         .bind(id)
         .bind(u.name.as_ref().unwrap_or(&cur.name))
@@ -404,6 +488,12 @@ impl Store {
         .bind(deps.to_string())
         .bind(i64::from(u.enabled.unwrap_or(cur.enabled)))
         .bind(now())
+        .bind(serde_json::to_string(u.variables.as_ref().unwrap_or(&cur.variables))?)
+        .bind(serde_json::to_string(
+            &u.secrets
+                .as_ref()
+                .map_or(cur.secrets.clone(), |s| merge_secrets(&cur.secrets, s)),
+        )?)
         .execute(&self.pool)
         .await?;
         self.get_endpoint(id).await
@@ -560,6 +650,8 @@ mod tests {
             code: None,
             dependencies: None,
             enabled: None,
+            variables: None,
+            secrets: None,
         };
         let e = store.create_endpoint(&new, "code").await.expect("create");
         let status_of = |id: String| {

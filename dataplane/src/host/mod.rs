@@ -7,12 +7,14 @@
 mod bridge;
 mod log;
 mod timer;
+mod vars;
 
 pub use bridge::{
     connect_services, connect_services_direct, mark_worker_thread, set_immediate, DirectSink,
     Immediate, ReplyTo, ServiceRequest,
 };
 pub use log::{set_log_sink, LogSink};
+pub use vars::set_vars;
 
 use rust_edge_gateway_sdk::abi::HostVTable;
 
@@ -22,4 +24,5 @@ pub static HOST_VTABLE: HostVTable = HostVTable {
     call_blocking: bridge::call_blocking,
     sleep: timer::sleep,
     log: log::log,
+    var: vars::var,
 };

@@ -47,6 +47,9 @@ pub struct HostVTable {
     pub sleep: fn(Duration) -> HostFuture<()>,
     /// A log line from the library: library id (or call scope), level, message.
     pub log: fn(u64, LogLevel, &str),
+    /// The endpoint's variable or secret `name` (call scope, name), as set now: a change
+    /// made through the management API applies to the next call without a recompile.
+    pub var: fn(u64, &str) -> Option<String>,
 }
 
 /// The kinds of service a handler can ask for.
