@@ -158,6 +158,12 @@ pub struct EndpointDoc {
     /// Service bindings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<BindingDoc>,
+    /// Variables the handler reads with `ctx.var`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, String>,
+    /// Secret name -> the environment variable `apply` reads its value from.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets: BTreeMap<String, String>,
 }
 
 impl EndpointDoc {
@@ -307,7 +313,22 @@ pub fn export(api: &Api) -> Result<ConfigDoc, ClientError> {
             })
             .collect();
         services.sort();
+        let endpoint_name = s(&e["name"]);
+        let variables: BTreeMap<String, String> = e["variables"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), s(v)))
+            .collect();
+        let secrets: BTreeMap<String, String> = e["secrets"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| (k.clone(), secret_variable(&endpoint_name, k)))
+            .collect();
         doc.endpoints.push(EndpointDoc {
+            variables,
+            secrets,
             name: s(&e["name"]),
             domain: s(&e["domain"]),
             method: s(&e["method"]),
@@ -404,7 +425,7 @@ pub fn apply(
     let collection_ids = apply_domains(&mut run, doc, &domains, &collections)?;
     let service_ids = apply_services(&mut run, doc, &services, env)?;
     for e in &doc.endpoints {
-        apply_endpoint(&mut run, e, &endpoints, &collection_ids, &service_ids)?;
+        apply_endpoint(&mut run, e, &endpoints, &collection_ids, &service_ids, env)?;
     }
     if prune {
         for x in &endpoints {
@@ -594,8 +615,15 @@ fn apply_endpoint(
     endpoints: &[Value],
     collection_ids: &HashMap<(String, String), String>,
     service_ids: &HashMap<String, String>,
+    env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), ClientError> {
     let label = endpoint_key(&e.domain, &e.method, &e.path);
+    // Secret values from the environment; an unset variable keeps the stored secret.
+    let mut secret_values = serde_json::Map::new();
+    for (name, var) in &e.secrets {
+        let value = env(var).unwrap_or_else(|| MASK.to_string());
+        secret_values.insert(name.clone(), Value::String(value));
+    }
     let collection_id = match &e.collection {
         Some(c) => Some(
             collection_ids
@@ -629,6 +657,32 @@ fn apply_endpoint(
                     Some(json!({"name": e.name, "description": e.description, "enabled": e.enabled, "collection_id": collection_id})),
                 )?;
             }
+            let vars_now: BTreeMap<String, String> = cur["variables"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), s(v)))
+                .collect();
+            if vars_now != e.variables {
+                run.change(format!("set the variables of endpoint {label}"));
+                run.call(
+                    "PUT",
+                    &format!("/endpoints/{id}"),
+                    Some(json!({"variables": e.variables})),
+                )?;
+            }
+            let secret_names: Vec<&String> = cur["secrets"]
+                .as_object()
+                .map(|m| m.keys().collect())
+                .unwrap_or_default();
+            if !secret_names.iter().copied().eq(e.secrets.keys()) {
+                run.change(format!("set the secrets of endpoint {label}"));
+                run.call(
+                    "PUT",
+                    &format!("/endpoints/{id}"),
+                    Some(json!({"secrets": secret_values})),
+                )?;
+            }
             let deployed = run
                 .api
                 .call("GET", &format!("/endpoints/{id}/deployed"), None)?;
@@ -649,12 +703,23 @@ fn apply_endpoint(
         }
         None => {
             run.change(format!("create endpoint {label}"));
+            if let Some((name, var)) = e
+                .secrets
+                .iter()
+                .find(|(_, var)| env(var).is_none())
+                .filter(|_| !run.dry_run)
+            {
+                return Err(ClientError::Apply(format!(
+                    "endpoint {label}: environment variable {var} (its secret {name}) is not set"
+                )));
+            }
             let created = run.call(
                 "POST",
                 "/endpoints",
                 Some(json!({"name": e.name, "domain": e.domain, "method": e.method, "path": e.path,
                     "collection_id": collection_id, "description": e.description, "enabled": e.enabled,
-                    "code": e.code, "dependencies": e.dependencies})),
+                    "code": e.code, "dependencies": e.dependencies,
+                    "variables": e.variables, "secrets": secret_values})),
             )?;
             (s(&created["id"]), Some(source.clone()), None, false)
         }
@@ -762,6 +827,11 @@ mod tests {
                     dependencies: json!({}),
                 }),
                 services: vec![],
+                variables: BTreeMap::from([("GREETING".to_string(), "hi".to_string())]),
+                secrets: BTreeMap::from([(
+                    "API_KEY".to_string(),
+                    secret_variable("hello", "API_KEY"),
+                )]),
             }],
             ..Default::default()
         };

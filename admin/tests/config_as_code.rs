@@ -85,7 +85,10 @@ fn export_then_apply_reproduces_a_gateway_and_a_second_apply_changes_nothing() {
     a.api(
         "PUT",
         &format!("/endpoints/{hello}"),
-        Some(json!({"code": versioned_code(2)})),
+        Some(
+            json!({"code": versioned_code(2), "variables": {"GREETING": "hi"},
+            "secrets": {"API_KEY": "endpoint-secret-value"}}),
+        ),
     );
     // In a collection, bound to a service.
     let (s, v) = a.api(
@@ -111,6 +114,11 @@ fn export_then_apply_reproduces_a_gateway_and_a_second_apply_changes_nothing() {
         "a secret was exported:\n{text}"
     );
     assert!(text.contains("REG_SECRET_CACHE_PASSWORD"), "{text}");
+    assert!(
+        !text.contains("endpoint-secret-value"),
+        "a secret was exported:\n{text}"
+    );
+    assert!(text.contains("REG_SECRET_HELLO_API_KEY"), "{text}");
     assert_eq!(doc["endpoints"].as_array().map(Vec::len), Some(3), "{doc}");
 
     // A fresh gateway: apply needs the secret's variable.
@@ -119,7 +127,10 @@ fn export_then_apply_reproduces_a_gateway_and_a_second_apply_changes_nothing() {
     let out = cli(&b, &["apply", file], &[]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("REG_SECRET_CACHE_PASSWORD"));
-    let secret = [("REG_SECRET_CACHE_PASSWORD", "from-the-environment")];
+    let secret = [
+        ("REG_SECRET_CACHE_PASSWORD", "from-the-environment"),
+        ("REG_SECRET_HELLO_API_KEY", "endpoint-secret-value"),
+    ];
     let applied = ok(&cli(&b, &["apply", file], &secret));
     assert!(applied.contains("changes applied"), "{applied}");
 
@@ -142,6 +153,8 @@ fn export_then_apply_reproduces_a_gateway_and_a_second_apply_changes_nothing() {
             .is_some_and(|c| c.contains("\"v\": 2")),
         "the draft came along: {hello_b}"
     );
+    assert_eq!(hello_b["variables"], json!({"GREETING": "hi"}));
+    assert_eq!(hello_b["secrets"], json!({"API_KEY": "********"}));
 
     // The same document comes back out, and a second apply changes nothing.
     let doc_b = export(&b, &root.path().join("b.yaml"));

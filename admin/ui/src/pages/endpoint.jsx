@@ -1,5 +1,5 @@
 // One endpoint: details, code editor, compile (live output, errors linked to their lines),
-// deploy/stop, and the Output / Try it / Logs / Figures / Services panels.
+// deploy/stop, and the Output / Try it / Logs / Figures / Services / Variables panels.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, compileStreaming, del, get, post, put } from '../api.js';
 import { CodeEditor, goToLine } from '../components/editor.jsx';
@@ -13,6 +13,7 @@ import { TryPanel } from './endpoint/try.jsx';
 import { LogsPanel } from './endpoint/logs.jsx';
 import { FiguresPanel } from './endpoint/figures.jsx';
 import { BindingsPanel } from './endpoint/bindings.jsx';
+import { VariablesPanel } from './endpoint/variables.jsx';
 
 const BLANK = {
   name: '',
@@ -74,8 +75,10 @@ export function EndpointPage({ id }) {
   const view = useRef(null);
   const saveRef = useRef(null);
   const dirtyRef = useRef(false);
+  // Unsaved rows in the Variables tab (saved by its own button).
+  const varsDirtyRef = useRef(false);
 
-  // Ctrl+S / Cmd+S saves; leaving the page with unsaved code asks first.
+  // Ctrl+S / Cmd+S saves; leaving the page with unsaved code or variables asks first.
   useEffect(() => {
     const key = (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key === 's') {
@@ -83,15 +86,16 @@ export function EndpointPage({ id }) {
         if (saveRef.current) saveRef.current();
       }
     };
+    const unsaved = () => dirtyRef.current || varsDirtyRef.current;
     const leave = (e) => {
-      if (dirtyRef.current) {
+      if (unsaved()) {
         e.preventDefault();
         e.returnValue = '';
       }
     };
     addEventListener('keydown', key);
     addEventListener('beforeunload', leave);
-    setLeaveGuard(() => !dirtyRef.current || confirm('This endpoint has unsaved changes. Leave anyway?'));
+    setLeaveGuard(() => !unsaved() || confirm('This endpoint has unsaved changes. Leave anyway?'));
     return () => {
       removeEventListener('keydown', key);
       removeEventListener('beforeunload', leave);
@@ -266,6 +270,7 @@ export function EndpointPage({ id }) {
     if (!confirm(`Delete endpoint ${form.name}? It stops serving.`)) return;
     await del(`/endpoints/${id}`);
     dirtyRef.current = false;
+    varsDirtyRef.current = false;
     location.hash = '#/endpoints';
   };
 
@@ -329,6 +334,7 @@ export function EndpointPage({ id }) {
                   ['logs', 'Logs'],
                   ['figures', 'Figures'],
                   ['services', 'Services'],
+                  ['variables', 'Variables'],
                 ].map(([k, label]) => (
                   <button
                     type="button"
@@ -350,6 +356,10 @@ export function EndpointPage({ id }) {
               {tab === 'logs' && <LogsPanel id={id} />}
               {tab === 'figures' && <FiguresPanel id={id} />}
               {tab === 'services' && <BindingsPanel id={id} />}
+              {/* Kept while other tabs show, so rows being edited are not lost. */}
+              <div hidden={tab !== 'variables'}>
+                <VariablesPanel id={id} dirtyRef={varsDirtyRef} onSaved={setEndpoint} />
+              </div>
             </div>
           ) : (
             <p class="muted">Save the endpoint to compile and deploy it.</p>
