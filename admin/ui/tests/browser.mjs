@@ -159,6 +159,58 @@ await step('try it, logs and figures panels', async () => {
   await page.locator('.logs').waitFor();
 });
 
+// Before the compile-error step edits the draft: hello is v1 serving, and the step ends on
+// a reload, so its notices are gone for the steps after.
+await step('variables and secrets: saved without a recompile, a secret never shown again', async () => {
+  await page.getByRole('tab', { name: 'Variables' }).click();
+  const panel = page.locator('.variables');
+  await panel.getByRole('button', { name: '+ Add variable' }).click();
+  await panel.locator('input[aria-label="Variable 1 name"]').fill('GREETING');
+  await panel.locator('input[aria-label="Variable 1 value"]').fill('hi');
+  await panel.getByRole('button', { name: '+ Add secret' }).click();
+  const secretName = panel.locator('input[aria-label="Secret 1 name"]');
+  const secretValue = panel.locator('input[aria-label="Secret 1 value"]');
+  assert.equal(await secretValue.getAttribute('type'), 'password');
+  // A wrong name is refused before the API is asked, naming it.
+  await secretName.fill('1API_KEY');
+  await secretValue.fill('abc');
+  await panel.getByRole('button', { name: 'Save variables' }).click();
+  await panel.locator('.notice-error').waitFor();
+  assert.match(await panel.locator('.notice-error').innerText(), /Secret name "1API_KEY" must match/);
+  assert.equal(await secretName.getAttribute('aria-invalid'), 'true');
+  assert.deepEqual((await api('GET', `/endpoints/${helloId}`)).variables, {}, 'rows with a wrong name reached the API');
+  await secretName.fill('API_KEY');
+  await panel.getByRole('button', { name: 'Save variables' }).click();
+  await panel.locator('.notice-ok:has-text("Saved: applies to the next request (no recompile)")').waitFor();
+  assert.equal(await panel.locator('.notice-error').count(), 0);
+  const e = await api('GET', `/endpoints/${helloId}`);
+  assert.deepEqual(e.variables, { GREETING: 'hi' });
+  assert.deepEqual(e.secrets, { API_KEY: '********' });
+  // Variables are no new draft: the deployed build still matches it and serves.
+  assert.equal(e.draft_compiled, true);
+  await deployStateIs('v1 serving');
+  // The typed value is dropped once saved: the row shows the secret as stored.
+  assert.equal(await secretValue.inputValue(), '');
+  assert.equal(await secretValue.getAttribute('placeholder'), '(stored)');
+  await shot('04b-variables');
+  await page.setViewportSize({ width: 390, height: 800 });
+  await noHorizontalOverflow('variables tab at 390x800');
+  await shot('04c-variables-narrow');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // After a reload the secret is listed, stored, and its value is nowhere in the page.
+  await page.reload();
+  await page.getByRole('tab', { name: 'Variables' }).click();
+  await secretValue.waitFor();
+  assert.equal(await secretName.inputValue(), 'API_KEY');
+  assert.equal(await secretValue.getAttribute('placeholder'), '(stored)');
+  assert.ok(!(await secretValue.inputValue()).includes('abc'), 'the secret input shows the stored value');
+  assert.equal(await panel.locator('input[aria-label="Variable 1 value"]').inputValue(), 'hi');
+  const values = await page.evaluate(() => [...document.querySelectorAll('input, textarea')].map((i) => i.value));
+  assert.ok(!values.some((v) => v.includes('abc')), 'the secret value came back into the page');
+  await page.getByRole('tab', { name: 'Output' }).click();
+});
+
 await step('a compile error is shown with its line; the old version keeps serving', async () => {
   const broken = [
     'use rust_edge_gateway_sdk::prelude::*;',

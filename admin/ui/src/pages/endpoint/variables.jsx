@@ -55,6 +55,7 @@ function VarList({ title, hint, empty, secret, rows, setRows, invalid }) {
       ) : (
         rows.map((r, i) => (
           <VarRow
+            key={r.key}
             row={r}
             index={i}
             secret={secret}
