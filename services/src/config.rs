@@ -45,8 +45,8 @@ pub struct PostgresConfig {
     #[serde(default)]
     pub password: Option<String>,
     /// `disable`, `allow`, `prefer` (default), `require`, `verify-ca`, `verify-full`.
-    #[serde(default = "PostgresConfig::default_ssl_mode")]
-    pub ssl_mode: String,
+    #[serde(default)]
+    pub ssl_mode: SslMode,
     /// Connections in the pool (10).
     #[serde(default = "default_pool")]
     pub pool_size: u32,
@@ -61,9 +61,6 @@ pub struct PostgresConfig {
 impl PostgresConfig {
     fn default_port() -> u16 {
         5432
-    }
-    fn default_ssl_mode() -> String {
-        "prefer".into()
     }
 }
 
@@ -234,8 +231,8 @@ pub struct FtpConfig {
     #[serde(default)]
     pub private_key_path: Option<String>,
     /// `ftp` (default), `ftps` or `sftp`.
-    #[serde(default = "FtpConfig::default_protocol")]
-    pub protocol: String,
+    #[serde(default)]
+    pub protocol: FtpProtocol,
     /// Directory relative paths are under.
     #[serde(default)]
     pub base_path: Option<String>,
@@ -251,14 +248,13 @@ pub struct FtpConfig {
 }
 
 impl FtpConfig {
-    fn default_protocol() -> String {
-        "ftp".into()
-    }
-
     /// The port, defaulted by protocol.
     pub fn port(&self) -> u16 {
-        self.port
-            .unwrap_or(if self.protocol == "sftp" { 22 } else { 21 })
+        self.port.unwrap_or(if self.protocol == FtpProtocol::Sftp {
+            22
+        } else {
+            21
+        })
     }
 }
 
@@ -278,8 +274,8 @@ pub struct EmailConfig {
     #[serde(default)]
     pub password: Option<String>,
     /// `none`, `starttls` (default) or `tls`.
-    #[serde(default = "EmailConfig::default_encryption")]
-    pub encryption: String,
+    #[serde(default)]
+    pub encryption: SmtpEncryption,
     /// Default sender.
     pub from_address: String,
     /// Default sender name.
@@ -302,9 +298,6 @@ pub struct EmailConfig {
 impl EmailConfig {
     fn default_port() -> u16 {
         587
-    }
-    fn default_encryption() -> String {
-        "starttls".into()
     }
 }
 
@@ -387,23 +380,7 @@ impl ServiceConfig {
 
     fn check(&self, t: &str) -> Result<(), ServiceError> {
         match self {
-            Self::Postgres(c) => {
-                const MODES: &[&str] = &[
-                    "disable",
-                    "allow",
-                    "prefer",
-                    "require",
-                    "verify-ca",
-                    "verify-full",
-                ];
-                if !MODES.contains(&c.ssl_mode.as_str()) {
-                    return Err(invalid(
-                        t,
-                        format!("ssl_mode must be one of {}", MODES.join(", ")),
-                    ));
-                }
-                pool_ok(t, c.pool_size)
-            }
+            Self::Postgres(c) => pool_ok(t, c.pool_size),
             Self::Mysql(c) => pool_ok(t, c.pool_size),
             Self::Sqlite(c) => {
                 if c.path.trim().is_empty() {
@@ -425,10 +402,7 @@ impl ServiceConfig {
                 Ok(())
             }
             Self::Ftp(c) => {
-                if !["ftp", "ftps", "sftp"].contains(&c.protocol.as_str()) {
-                    return Err(invalid(t, "protocol must be ftp, ftps or sftp"));
-                }
-                if c.protocol != "sftp" && c.private_key_path.is_some() {
+                if c.protocol != FtpProtocol::Sftp && c.private_key_path.is_some() {
                     return Err(invalid(t, "private_key_path is for SFTP only"));
                 }
                 if c.password.is_none() && c.private_key_path.is_none() {
@@ -437,9 +411,6 @@ impl ServiceConfig {
                 Ok(())
             }
             Self::Email(c) => {
-                if !["none", "starttls", "tls"].contains(&c.encryption.as_str()) {
-                    return Err(invalid(t, "encryption must be none, starttls or tls"));
-                }
                 if c.username.is_some() != c.password.is_some() {
                     return Err(invalid(t, "username and password go together"));
                 }
@@ -492,6 +463,51 @@ impl ServiceConfig {
         };
         usize::try_from(n.max(1)).unwrap_or(1)
     }
+}
+
+/// PostgreSQL TLS modes, as libpq names them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SslMode {
+    /// No TLS.
+    Disable,
+    /// TLS only if the server insists.
+    Allow,
+    /// TLS when the server offers it (default).
+    #[default]
+    Prefer,
+    /// TLS, certificate not checked.
+    Require,
+    /// TLS, certificate checked against the CA.
+    VerifyCa,
+    /// TLS, certificate and host name checked.
+    VerifyFull,
+}
+
+/// File transfer protocols.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FtpProtocol {
+    /// Plain FTP (default).
+    #[default]
+    Ftp,
+    /// FTP over explicit TLS.
+    Ftps,
+    /// SSH file transfer.
+    Sftp,
+}
+
+/// SMTP transport security.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpEncryption {
+    /// Plain SMTP.
+    None,
+    /// STARTTLS, required (default).
+    #[default]
+    Starttls,
+    /// Implicit TLS.
+    Tls,
 }
 
 fn pool_ok(t: &str, n: u32) -> Result<(), ServiceError> {
@@ -595,8 +611,8 @@ mod tests {
             panic!("postgres expected")
         };
         assert_eq!(
-            (c.port, c.ssl_mode.as_str(), c.pool_size),
-            (5432, "prefer", 10)
+            (c.port, c.ssl_mode, c.pool_size),
+            (5432, SslMode::Prefer, 10)
         );
         let ServiceConfig::Ftp(f) = ServiceConfig::parse(
             "ftp",
@@ -616,8 +632,8 @@ mod tests {
             panic!("email expected")
         };
         assert_eq!(
-            (e.port, e.encryption.as_str(), e.max_retries),
-            (587, "starttls", 3)
+            (e.port, e.encryption, e.max_retries),
+            (587, SmtpEncryption::Starttls, 3)
         );
     }
 

@@ -49,7 +49,7 @@ fn ftp_fault(e: &FtpError) -> ServiceFault {
 impl FtpBackend {
     /// Connects on first use.
     pub(crate) fn new(c: &FtpConfig) -> Result<Self, ServiceError> {
-        let tls = if c.protocol == "ftps" {
+        let tls = if c.protocol == crate::config::FtpProtocol::Ftps {
             Some(
                 super::tls::client_config(c.ca_cert_path.as_deref()).map_err(|m| {
                     ServiceError::Config {

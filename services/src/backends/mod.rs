@@ -33,7 +33,9 @@ pub(crate) async fn connect(
         ServiceConfig::Redis(c) => Arc::new(redis::RedisBackend::new(c)?),
         ServiceConfig::Memcached(c) => Arc::new(memcached::MemcachedBackend::new(c)),
         ServiceConfig::Minio(c) => Arc::new(s3::S3Backend::new(c)?),
-        ServiceConfig::Ftp(c) if c.protocol == "sftp" => Arc::new(sftp::SftpBackend::new(c)),
+        ServiceConfig::Ftp(c) if c.protocol == crate::config::FtpProtocol::Sftp => {
+            Arc::new(sftp::SftpBackend::new(c))
+        }
         ServiceConfig::Ftp(c) => Arc::new(ftp::FtpBackend::new(c)?),
         ServiceConfig::Email(c) => Arc::new(smtp::SmtpBackend::new(c)?),
     })

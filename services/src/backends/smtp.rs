@@ -12,7 +12,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rust_edge_gateway_sdk::abi::host::{FaultKind, Mail, ServiceOp, ServiceResult, ServiceValue};
 
 use crate::actor::{Backend, BoxFut};
-use crate::config::EmailConfig;
+use crate::config::{EmailConfig, SmtpEncryption};
 use crate::error::{backend, fault, unavailable, ServiceError};
 
 /// One SMTP relay.
@@ -43,10 +43,10 @@ impl SmtpBackend {
             b.build_rustls().map_err(config_error)
         };
         let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&c.host).port(c.port);
-        let builder = match c.encryption.as_str() {
-            "none" => builder.tls(Tls::None),
-            "tls" => builder.tls(Tls::Wrapper(tls_params()?)),
-            _ => builder.tls(Tls::Required(tls_params()?)),
+        let builder = match c.encryption {
+            SmtpEncryption::None => builder.tls(Tls::None),
+            SmtpEncryption::Tls => builder.tls(Tls::Wrapper(tls_params()?)),
+            SmtpEncryption::Starttls => builder.tls(Tls::Required(tls_params()?)),
         };
         let builder = match (&c.username, &c.password) {
             (Some(u), Some(p)) => builder.credentials(Credentials::new(u.clone(), p.clone())),

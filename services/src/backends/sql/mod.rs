@@ -5,7 +5,6 @@ mod decode;
 mod placeholders;
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,7 +18,7 @@ use sqlx::{Either, Executor, Statement};
 
 use self::placeholders::{rewrite, Style};
 use crate::actor::{Backend, BoxFut};
-use crate::config::{sqlite_path, MysqlConfig, PostgresConfig, SqliteConfig};
+use crate::config::{sqlite_path, MysqlConfig, PostgresConfig, SqliteConfig, SslMode};
 use crate::error::{backend, fault, unavailable, ServiceError};
 
 enum Pool {
@@ -31,13 +30,6 @@ enum Pool {
 /// A pool of one SQL database.
 pub(crate) struct SqlBackend {
     pool: Pool,
-}
-
-fn config_error(t: &str, e: impl std::fmt::Display) -> ServiceError {
-    ServiceError::Config {
-        service_type: t.into(),
-        message: e.to_string(),
-    }
 }
 
 /// Connection-level failures are 503 (the backend is down); the rest are query errors.
@@ -119,7 +111,14 @@ impl SqlBackend {
             .port(c.port)
             .database(&c.database)
             .username(c.username.as_deref().unwrap_or("postgres"))
-            .ssl_mode(PgSslMode::from_str(&c.ssl_mode).map_err(|e| config_error("postgres", e))?);
+            .ssl_mode(match c.ssl_mode {
+                SslMode::Disable => PgSslMode::Disable,
+                SslMode::Allow => PgSslMode::Allow,
+                SslMode::Prefer => PgSslMode::Prefer,
+                SslMode::Require => PgSslMode::Require,
+                SslMode::VerifyCa => PgSslMode::VerifyCa,
+                SslMode::VerifyFull => PgSslMode::VerifyFull,
+            });
         if let Some(p) = &c.password {
             opts = opts.password(p);
         }
