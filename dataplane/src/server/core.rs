@@ -1,5 +1,6 @@
 //! What one worker core owns: its current routing snapshot (adopted from its inbox between
-//! requests), its connection count and its request-id sequence.
+//! requests), its connection count, its request-id sequence, its connections' deadline
+//! table (with the coarse clock) and its pool of output buffers.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -34,6 +35,8 @@ pub(crate) struct CoreState {
     pub heartbeat: Arc<crate::watchdog::Heartbeat>,
     pub watchdog: Arc<crate::watchdog::Watchdog>,
     pub access: Option<crate::access_log::AccessLog>,
+    pub deadlines: Rc<super::deadline::Deadlines>,
+    pub buffers: Rc<super::session::BufferPool>,
 }
 
 impl CoreState {
@@ -65,6 +68,8 @@ impl CoreState {
             heartbeat: watchdog.heartbeat(index),
             watchdog,
             access: None,
+            deadlines: super::deadline::Deadlines::new(),
+            buffers: Rc::default(),
         }
     }
 
@@ -74,8 +79,8 @@ impl CoreState {
         self
     }
 
-    /// A handle that shutdown cancels: used by the accept loop and by idle keep-alive
-    /// reads, so a stopping worker neither accepts nor waits on idle clients. `None` once
+    /// A handle that shutdown cancels: used by the accept loop, so a stopping worker stops
+    /// accepting at once (idle connections are ended through their deadlines). `None` once
     /// shutdown began.
     pub fn cancel_handle(&self) -> Option<monoio::io::CancelHandle> {
         let c = self.canceller.take();
@@ -84,7 +89,7 @@ impl CoreState {
         h
     }
 
-    /// Cancels the accept and every idle read on this core.
+    /// Cancels the accept on this core.
     pub fn cancel_all(&self) {
         if let Some(c) = self.canceller.take() {
             drop(c.cancel());
@@ -116,18 +121,21 @@ impl CoreState {
             .store(self.watchdog.now_ms(), Ordering::Release);
     }
 
-    /// A fresh request id, unique within this process run.
+    /// A fresh request id, unique within this process run: formatted on the stack, then
+    /// one exact-size allocation for the `String` the SDK's `Request` holds.
     pub fn next_request_id(&self) -> String {
         let n = self.ids.get().wrapping_add(1);
         self.ids.set(n);
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut id = String::with_capacity(24);
-        for shift in (0..16).rev() {
-            id.push(HEX[((self.id_prefix >> (shift * 4)) & 0xf) as usize] as char);
+        let mut id = [0u8; 24];
+        for (i, b) in id.iter_mut().enumerate() {
+            let nibble = if i < 16 {
+                self.id_prefix >> ((15 - i) * 4)
+            } else {
+                n >> ((23 - i) * 4)
+            };
+            *b = HEX[(nibble & 0xf) as usize];
         }
-        for shift in (0..8).rev() {
-            id.push(HEX[((n >> (shift * 4)) & 0xf) as usize] as char);
-        }
-        id
+        String::from_utf8_lossy(&id).into_owned()
     }
 }

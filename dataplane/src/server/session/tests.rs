@@ -1,0 +1,423 @@
+//! Session tests over an in-memory stream: the client's bytes are a script, the server's
+//! bytes are recorded write by write.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::rc::Rc;
+use std::time::Duration;
+
+use monoio::buf::{IoBuf, IoBufMut, IoVecBuf, IoVecBufMut};
+use monoio::io::{AsyncReadRent, AsyncWriteRent};
+use monoio::BufResult;
+use rust_edge_gateway_sdk::Response;
+
+use super::*;
+use crate::server::deadline::Deadlines;
+
+/// What the client does on the server's next read.
+enum Step {
+    /// Sends these bytes.
+    Data(Vec<u8>),
+    /// Sends these bytes, but only once the server wrote `marker`; a read before that
+    /// sees the client close instead (the test then fails on what was answered).
+    After(&'static str, Vec<u8>),
+    /// Sends nothing, ever.
+    Hang,
+}
+
+#[derive(Default)]
+struct Wire {
+    out: RefCell<Vec<u8>>,
+    writes: Cell<usize>,
+}
+
+struct MemStream {
+    script: VecDeque<Step>,
+    wire: Rc<Wire>,
+}
+
+fn copy_into<T: IoBufMut>(buf: &mut T, data: &[u8]) -> usize {
+    let n = data.len().min(buf.bytes_total());
+    // SAFETY: `write_ptr` points at `bytes_total` writable bytes; `n` is within them.
+    unsafe {
+        buf.write_ptr().copy_from_nonoverlapping(data.as_ptr(), n);
+        buf.set_init(n);
+    }
+    n
+}
+
+impl AsyncReadRent for MemStream {
+    fn read<T: IoBufMut>(&mut self, mut buf: T) -> impl Future<Output = BufResult<usize, T>> {
+        let step = self.script.pop_front();
+        let data = match step {
+            Some(Step::After(marker, data)) => {
+                let seen = String::from_utf8_lossy(&self.wire.out.borrow()).contains(marker);
+                seen.then_some(data)
+            }
+            Some(Step::Data(data)) => Some(data),
+            Some(Step::Hang) => {
+                self.script.push_front(Step::Hang);
+                return futures_either(None, buf);
+            }
+            None => None,
+        };
+        let n = match data {
+            Some(d) => {
+                let n = copy_into(&mut buf, &d);
+                if n < d.len() {
+                    self.script.push_front(Step::Data(d[n..].to_vec()));
+                }
+                n
+            }
+            None => 0,
+        };
+        futures_either(Some(n), buf)
+    }
+
+    async fn readv<T: IoVecBufMut>(&mut self, buf: T) -> BufResult<usize, T> {
+        (Err(std::io::ErrorKind::Unsupported.into()), buf)
+    }
+}
+
+/// `Some(n)`: ready with `n`; `None`: pending forever.
+async fn futures_either<T>(n: Option<usize>, buf: T) -> BufResult<usize, T> {
+    match n {
+        Some(n) => (Ok(n), buf),
+        None => std::future::pending().await,
+    }
+}
+
+impl AsyncWriteRent for MemStream {
+    async fn write<T: IoBuf>(&mut self, buf: T) -> BufResult<usize, T> {
+        // SAFETY: `read_ptr` points at `bytes_init` initialised bytes.
+        let bytes = unsafe { std::slice::from_raw_parts(buf.read_ptr(), buf.bytes_init()) };
+        self.wire.out.borrow_mut().extend_from_slice(bytes);
+        self.wire.writes.set(self.wire.writes.get() + 1);
+        (Ok(bytes.len()), buf)
+    }
+
+    async fn writev<T: IoVecBuf>(&mut self, buf: T) -> BufResult<usize, T> {
+        (Err(std::io::ErrorKind::Unsupported.into()), buf)
+    }
+
+    async fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    async fn shutdown(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Routes `/echo` (echoes the body, at most 16 bytes), `/wait` (never answers; 504 after
+/// 50 ms), `/drain` (starts the shutdown, then answers) and nothing else (404).
+struct TestApp {
+    draining: Rc<Cell<bool>>,
+}
+
+struct TestCall {
+    wait: bool,
+    /// `/drain`: shutdown begins while this request is in flight.
+    drain: Option<Rc<Cell<bool>>>,
+    body: Vec<u8>,
+    finished: Option<u16>,
+}
+
+impl App for TestApp {
+    type Call = TestCall;
+
+    fn route(&self, buf: &[u8], head: &Head) -> Result<TestCall, Response> {
+        match &buf[head.path.0..head.path.1] {
+            b"/echo" | b"/wait" | b"/drain" => Ok(TestCall {
+                wait: &buf[head.path.0..head.path.1] == b"/wait",
+                drain: (&buf[head.path.0..head.path.1] == b"/drain")
+                    .then(|| Rc::clone(&self.draining)),
+                body: Vec::new(),
+                finished: None,
+            }),
+            _ => Err(Response::text(404, "none")),
+        }
+    }
+
+    fn draining(&self) -> bool {
+        self.draining.get()
+    }
+}
+
+impl Call for TestCall {
+    fn max_body(&self) -> usize {
+        16
+    }
+
+    fn timeout(&self) -> Duration {
+        Duration::from_millis(50)
+    }
+
+    fn prepare(&mut self, _buf: &[u8], _head: &Head, body: Vec<u8>) {
+        self.body = body;
+    }
+
+    fn request_id(&self) -> &str {
+        "rid"
+    }
+
+    async fn call(&mut self) -> Response {
+        if self.wait {
+            std::future::pending::<()>().await;
+        }
+        if let Some(d) = &self.drain {
+            d.set(true);
+        }
+        Response::text(200, format!("got:{}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn finish(&mut self, resp: &Response, _took: Duration) {
+        self.finished = Some(resp.status);
+    }
+}
+
+const LIMITS: Limits = Limits {
+    max_head: 512,
+    header_timeout: Duration::from_millis(50),
+    keepalive_timeout: Duration::from_millis(50),
+};
+
+/// Runs a session over `script` (with the core's timer task) until it ends; returns what
+/// the server wrote and in how many writes.
+fn serve(script: Vec<Step>, draining: bool) -> (String, usize) {
+    let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
+        .enable_timer()
+        .build()
+        .expect("runtime");
+    rt.block_on(async move {
+        let deadlines = Deadlines::new();
+        let ticker = {
+            let d = Rc::clone(&deadlines);
+            monoio::spawn(async move {
+                loop {
+                    monoio::time::sleep(Duration::from_millis(10)).await;
+                    d.tick();
+                }
+            })
+        };
+        let wire = Rc::new(Wire::default());
+        let stream = MemStream {
+            script: script.into(),
+            wire: Rc::clone(&wire),
+        };
+        let app = TestApp {
+            draining: Rc::new(Cell::new(draining)),
+        };
+        let session = Session::new(stream, app, LIMITS, deadlines.register(), Rc::default());
+        session.run().await;
+        drop(ticker);
+        let out = String::from_utf8_lossy(&wire.out.borrow()).into_owned();
+        (out, wire.writes.get())
+    })
+}
+
+fn data(s: &str) -> Step {
+    Step::Data(s.as_bytes().to_vec())
+}
+
+const GET_ECHO: &str = "GET /echo HTTP/1.1\r\nHost: t\r\n\r\n";
+
+fn statuses(out: &str) -> Vec<&str> {
+    out.match_indices("HTTP/1.1 ")
+        .map(|(i, _)| &out[i + 9..i + 12])
+        .collect()
+}
+
+#[test]
+fn keep_alive_serves_requests_in_turn() {
+    let (out, writes) = serve(vec![data(GET_ECHO), data(GET_ECHO)], false);
+    assert_eq!(statuses(&out), ["200", "200"], "{out}");
+    assert_eq!(
+        writes, 2,
+        "one write per response when nothing is pipelined"
+    );
+    assert!(!out.contains("connection: close"), "{out}");
+    assert_eq!(out.matches("x-request-id: rid\r\n").count(), 2);
+}
+
+#[test]
+fn http_1_0_and_connection_close_end_the_session() {
+    let (out, _) = serve(
+        vec![data("GET /echo HTTP/1.0\r\n\r\n"), data(GET_ECHO)],
+        false,
+    );
+    assert_eq!(
+        statuses(&out),
+        ["200"],
+        "the second request is not read: {out}"
+    );
+    assert!(out.contains("connection: close\r\n"));
+    let (out, _) = serve(
+        vec![
+            data("GET /echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"),
+            data(GET_ECHO),
+        ],
+        false,
+    );
+    assert_eq!(statuses(&out), ["200", "200"], "{out}");
+    assert!(out.contains("connection: keep-alive\r\n"));
+    let close = "GET /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    let (out, _) = serve(vec![data(close), data(GET_ECHO)], false);
+    assert_eq!(statuses(&out), ["200"], "{out}");
+}
+
+#[test]
+fn pipelined_responses_go_out_in_one_write() {
+    let three = format!("{GET_ECHO}POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhiGET /nope HTTP/1.1\r\nHost: t\r\n\r\n");
+    let (out, writes) = serve(vec![data(&three)], false);
+    assert_eq!(statuses(&out), ["200", "200", "404"], "{out}");
+    assert!(out.contains("got:hi"), "{out}");
+    assert_eq!(writes, 1, "three pipelined responses, one write");
+}
+
+#[test]
+fn a_waiting_handler_lets_earlier_pipelined_responses_out_first() {
+    let two = format!("{GET_ECHO}GET /wait HTTP/1.1\r\nHost: t\r\n\r\n");
+    let (out, writes) = serve(vec![data(&two)], false);
+    assert_eq!(statuses(&out), ["200", "504"], "{out}");
+    assert_eq!(writes, 2, "the first response was written before waiting");
+    assert!(out.contains("handler timed out after 50 ms"), "{out}");
+}
+
+#[test]
+fn handler_timeout_is_504_and_the_connection_goes_on() {
+    let (out, _) = serve(
+        vec![
+            data("GET /wait HTTP/1.1\r\nHost: t\r\n\r\n"),
+            data(GET_ECHO),
+        ],
+        false,
+    );
+    assert_eq!(statuses(&out), ["504", "200"], "{out}");
+}
+
+#[test]
+fn expect_100_continue_is_answered_before_the_body_is_read() {
+    let head =
+        "POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n";
+    let (out, _) = serve(
+        vec![data(head), Step::After("100 Continue", b"abc".to_vec())],
+        false,
+    );
+    assert!(
+        out.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("got:abc"), "{out}");
+
+    let chunked = "POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let (out, _) = serve(
+        vec![
+            data(chunked),
+            Step::After("100 Continue", b"2\r\nxy\r\n0\r\n\r\n".to_vec()),
+        ],
+        false,
+    );
+    assert!(
+        out.starts_with("HTTP/1.1 100 Continue\r\n\r\n") && out.ends_with("got:xy"),
+        "{out}"
+    );
+
+    // The body came with the head: no interim response.
+    let (out, _) = serve(vec![data(&format!("{head}abc"))], false);
+    assert!(
+        !out.contains("100 Continue") && out.ends_with("got:abc"),
+        "{out}"
+    );
+}
+
+#[test]
+fn limits_give_431_413_and_close() {
+    let big = format!(
+        "GET /echo HTTP/1.1\r\nHost: t\r\nX: {}\r\n\r\n",
+        "a".repeat(600)
+    );
+    let (out, _) = serve(vec![data(&big), data(GET_ECHO)], false);
+    assert_eq!(statuses(&out), ["431"], "{out}");
+    assert!(out.contains("connection: close"));
+
+    let body = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 17\r\n\r\n";
+    let (out, _) = serve(vec![data(body), data(GET_ECHO)], false);
+    assert_eq!(statuses(&out), ["413"], "{out}");
+
+    let chunked = "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n";
+    let (out, _) = serve(vec![data(chunked)], false);
+    assert_eq!(statuses(&out), ["413"], "{out}");
+
+    let smuggle =
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let (out, _) = serve(vec![data(smuggle)], false);
+    assert_eq!(statuses(&out), ["400"], "{out}");
+}
+
+#[test]
+fn a_slow_head_gets_408_and_an_idle_connection_closes_quietly() {
+    let (out, _) = serve(vec![data("GET /echo HTTP/1.1\r\n"), Step::Hang], false);
+    assert_eq!(statuses(&out), ["408"], "{out}");
+    let (out, _) = serve(vec![data(GET_ECHO), Step::Hang], false);
+    assert_eq!(
+        statuses(&out),
+        ["200"],
+        "idle after a response: closed without a word"
+    );
+    let (out, _) = serve(
+        vec![
+            data("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nab"),
+            Step::Hang,
+        ],
+        false,
+    );
+    assert_eq!(statuses(&out), ["400"], "a stalled body: {out}");
+    assert!(out.contains("timed out reading the body"), "{out}");
+}
+
+#[test]
+fn unrouted_requests_keep_alive_unless_they_carry_a_body() {
+    let (out, _) = serve(
+        vec![
+            data("GET /nope HTTP/1.1\r\nHost: t\r\n\r\n"),
+            data(GET_ECHO),
+        ],
+        false,
+    );
+    assert_eq!(statuses(&out), ["404", "200"], "{out}");
+    let (out, _) = serve(
+        vec![
+            data("POST /nope HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi"),
+            data(GET_ECHO),
+        ],
+        false,
+    );
+    assert_eq!(statuses(&out), ["404"], "{out}");
+    assert!(out.contains("connection: close"));
+}
+
+#[test]
+fn head_gets_headers_only() {
+    let (out, _) = serve(vec![data("HEAD /nope HTTP/1.1\r\nHost: t\r\n\r\n")], false);
+    assert!(
+        out.starts_with("HTTP/1.1 404") && out.contains("content-length: 4\r\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("\r\n\r\n"), "no body: {out}");
+}
+
+#[test]
+fn a_draining_worker_answers_with_close_and_waits_on_no_idle_client() {
+    let drain = "GET /drain HTTP/1.1\r\nHost: t\r\n\r\n";
+    let (out, _) = serve(vec![data(drain), data(GET_ECHO)], false);
+    assert_eq!(
+        statuses(&out),
+        ["200"],
+        "the in-flight request is answered: {out}"
+    );
+    assert!(out.contains("connection: close\r\n"), "{out}");
+    let (out, _) = serve(vec![data(GET_ECHO)], true);
+    assert_eq!(out, "", "an idle connection is not read once draining");
+}
