@@ -98,7 +98,8 @@ impl<'a> Framing<'a> {
 /// for containing invalid bytes.
 pub fn encode(out: &mut Vec<u8>, resp: &Response, f: Framing<'_>) -> usize {
     out.reserve(256 + resp.body_bytes().len());
-    let status = if (100..=999).contains(&resp.status) {
+    // Only final statuses: an interim one (1xx, a 101 tunnel) is never encoded here.
+    let status = if (200..=599).contains(&resp.status) {
         resp.status
     } else {
         500

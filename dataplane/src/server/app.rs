@@ -86,20 +86,19 @@ impl App for Gateway {
 
     fn route(&self, buf: &[u8], head: &Head) -> Result<GatewayCall, Response> {
         let snap = self.core.snapshot();
-        let host = head
-            .host
-            .and_then(|i| head.headers.get(i))
-            .map_or("", |h| text(buf, h.1));
-        let found =
-            match snap
-                .router
-                .lookup(host, text(buf, head.method), text(buf, head.path))
-            {
-                Lookup::Found(idx, params) => Ok((*idx, decode_params(params.iter()))),
-                Lookup::MethodNotAllowed(allow) => Err(error_response(405, "method not allowed")
-                    .with_header("allow", allow.join(", "))),
-                Lookup::NotFound => Err(error_response(404, "no endpoint matches this request")),
-            };
+        // An absolute-form target routes on its own authority (RFC 9112 §3.2.2).
+        let host = match head.authority {
+            Some(a) => text(buf, a),
+            None => head
+                .host
+                .and_then(|i| head.headers.get(i))
+                .map_or("", |h| text(buf, h.1)),
+        };
+        let (method, path) = (text(buf, head.method), text(buf, head.path));
+        let found = match snap.router.lookup(host, method, path) {
+            Lookup::Found(idx, params) => Ok((*idx, decode_params(params.iter()))),
+            other => Err(unrouted(method, path, other)),
+        };
         let (endpoint, params) = found?;
         Ok(GatewayCall {
             core: Rc::clone(&self.core),
@@ -119,6 +118,28 @@ impl App for Gateway {
 
     fn draining(&self) -> bool {
         self.core.shutdown.load(Ordering::Relaxed)
+    }
+}
+
+/// Methods `OPTIONS *` reports: what the gateway can route.
+const SERVER_METHODS: &str = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
+/// The answer to a request no endpoint takes: `OPTIONS *` and OPTIONS on a routed path
+/// without an OPTIONS endpoint get 204 with `Allow` (RFC 9110 §9.3.7), other methods on a
+/// routed path 405 with `Allow` (§15.5.6), the rest 404.
+fn unrouted<T>(method: &str, path: &str, lookup: Lookup<'_, '_, T>) -> Response {
+    match lookup {
+        _ if method == "OPTIONS" && path == "*" => {
+            Response::no_content().with_header("allow", SERVER_METHODS)
+        }
+        Lookup::MethodNotAllowed(mut allow) if method == "OPTIONS" => {
+            allow.push("OPTIONS");
+            Response::no_content().with_header("allow", allow.join(", "))
+        }
+        Lookup::MethodNotAllowed(allow) => {
+            error_response(405, "method not allowed").with_header("allow", allow.join(", "))
+        }
+        _ => error_response(404, "no endpoint matches this request"),
     }
 }
 
@@ -208,5 +229,37 @@ impl Call for GatewayCall {
                 endpoint: &endpoint.spec.id,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::router::Router;
+
+    fn answer(method: &str, path: &str) -> Response {
+        let mut r = Router::new();
+        r.insert("*", "GET", "/items", 0usize).expect("route");
+        r.insert("*", "POST", "/items", 1usize).expect("route");
+        unrouted(method, path, r.lookup("h", method, path))
+    }
+
+    fn allow(r: &Response) -> Option<&str> {
+        r.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("allow"))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// RFC 9110 §9.3.7: OPTIONS answers 2xx with Allow, for `*` and for a routed path.
+    #[test]
+    fn options_gets_204_with_allow() {
+        let r = answer("OPTIONS", "*");
+        assert_eq!((r.status, allow(&r)), (204, Some(SERVER_METHODS)));
+        let r = answer("OPTIONS", "/items");
+        assert_eq!((r.status, allow(&r)), (204, Some("GET, POST, OPTIONS")));
+        let r = answer("DELETE", "/items");
+        assert_eq!((r.status, allow(&r)), (405, Some("GET, POST")));
+        assert_eq!(answer("OPTIONS", "/nothing").status, 404);
     }
 }

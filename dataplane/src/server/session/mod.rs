@@ -99,6 +99,12 @@ impl From<crate::http::HttpError> for End {
 /// Responses to pipelined requests are held back up to this many bytes, then written.
 const PIPELINE_BATCH: usize = 64 * 1024;
 
+/// Lingering close after a gateway error: how long, and how many bytes, the session
+/// still reads and discards so the client's stack does not reset the connection before
+/// the client read the answer (RFC 9112 §9.6).
+const LINGER: Duration = Duration::from_secs(2);
+const LINGER_MAX: usize = 64 * 1024;
+
 /// One connection.
 pub(crate) struct Session<S, A> {
     stream: S,
@@ -157,7 +163,10 @@ where
         }
         if !matches!(end, End::Broken) {
             // Whatever is owed (held-back pipelined responses, the error) goes out.
-            let _ = self.flush().await;
+            let sent = self.flush().await.is_ok();
+            if sent && matches!(end, End::Reject(..)) {
+                self.linger().await;
+            }
         }
         self.pool.put(std::mem::take(&mut self.out));
     }
@@ -184,7 +193,16 @@ where
             self.buf.drain(..used);
 
             let started = Instant::now();
-            let resp = self.call(&mut call).await?;
+            let mut resp = self.call(&mut call).await?;
+            if !(200..=599).contains(&resp.status) {
+                // A 1xx or 101 from a handler must not reach the wire: a front proxy could
+                // take it for an interim response or a tunnel.
+                tracing::warn!(
+                    status = resp.status,
+                    "handler status outside 200-599: sent 500"
+                );
+                resp = error_response(500, "handler returned a status outside 200-599");
+            }
             call.finish(&resp, started.elapsed());
 
             // No keep-alive once shutdown began, even for a request that started before.

@@ -2,9 +2,9 @@
 //! the head announces (Content-Length or chunked, bounded, `Expect: 100-continue`).
 
 use monoio::buf::IoBufMut;
-use monoio::io::AsyncReadRent;
+use monoio::io::{AsyncReadRent, AsyncWriteRent};
 
-use super::{App, End, Session};
+use super::{App, End, Session, LINGER, LINGER_MAX};
 use crate::http::body::ChunkedDecoder;
 use crate::http::parse::{parse_head, BodyKind, Head};
 use crate::http::HttpError;
@@ -20,7 +20,7 @@ const CONTINUE: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
 
 impl<S, A> Session<S, A>
 where
-    S: AsyncReadRent + monoio::io::AsyncWriteRent,
+    S: AsyncReadRent + AsyncWriteRent,
     A: App,
 {
     /// Reads more bytes onto the end of `buf` within the current deadline. Callers flush
@@ -86,6 +86,22 @@ where
                     ))
                 }
                 Read::Expired => return Err(End::Quiet),
+            }
+        }
+    }
+
+    /// Lingering close: shuts down the write side, then reads and discards what the client
+    /// still sends, until it closes, [`LINGER`] passes or [`LINGER_MAX`] bytes came.
+    /// Shutdown ends it at once.
+    pub(super) async fn linger(&mut self) {
+        let _ = self.stream.shutdown().await;
+        self.deadline.set(LINGER, true);
+        let mut discarded = 0;
+        while discarded < LINGER_MAX {
+            self.buf.clear();
+            match self.read_more().await {
+                Ok(Read::Data) => discarded += self.buf.len(),
+                _ => return,
             }
         }
     }

@@ -30,6 +30,10 @@ enum Step {
 struct Wire {
     out: RefCell<Vec<u8>>,
     writes: Cell<usize>,
+    /// The write side was shut down (lingering close).
+    shut: Cell<bool>,
+    /// Reads that returned bytes after the shutdown.
+    read_after_shut: Cell<usize>,
 }
 
 struct MemStream {
@@ -62,6 +66,11 @@ impl AsyncReadRent for MemStream {
             }
             None => None,
         };
+        if self.wire.shut.get() && data.is_some() {
+            self.wire
+                .read_after_shut
+                .set(self.wire.read_after_shut.get() + 1);
+        }
         let n = match data {
             Some(d) => {
                 let n = copy_into(&mut buf, &d);
@@ -106,6 +115,7 @@ impl AsyncWriteRent for MemStream {
     }
 
     async fn shutdown(&mut self) -> std::io::Result<()> {
+        self.wire.shut.set(true);
         Ok(())
     }
 }
@@ -118,6 +128,8 @@ struct TestApp {
 
 struct TestCall {
     wait: bool,
+    /// `/switch`: the handler answers 101.
+    switch: bool,
     /// `/drain`: shutdown begins while this request is in flight.
     drain: Option<Rc<Cell<bool>>>,
     body: Vec<u8>,
@@ -129,7 +141,8 @@ impl App for TestApp {
 
     fn route(&self, buf: &[u8], head: &Head) -> Result<TestCall, Response> {
         match &buf[head.path.0..head.path.1] {
-            b"/echo" | b"/wait" | b"/drain" => Ok(TestCall {
+            b"/echo" | b"/wait" | b"/drain" | b"/switch" => Ok(TestCall {
+                switch: &buf[head.path.0..head.path.1] == b"/switch",
                 wait: &buf[head.path.0..head.path.1] == b"/wait",
                 drain: (&buf[head.path.0..head.path.1] == b"/drain")
                     .then(|| Rc::clone(&self.draining)),
@@ -169,6 +182,9 @@ impl Call for TestCall {
         if let Some(d) = &self.drain {
             d.set(true);
         }
+        if self.switch {
+            return Response::new(101).with_header("upgrade", "websocket");
+        }
         Response::text(200, format!("got:{}", String::from_utf8_lossy(&self.body)))
     }
 
@@ -186,6 +202,11 @@ const LIMITS: Limits = Limits {
 /// Runs a session over `script` (with the core's timer task) until it ends; returns what
 /// the server wrote and in how many writes.
 fn serve(script: Vec<Step>, draining: bool) -> (String, usize) {
+    let (out, writes, _) = serve_wire(script, draining);
+    (out, writes)
+}
+
+fn serve_wire(script: Vec<Step>, draining: bool) -> (String, usize, Rc<Wire>) {
     let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
         .enable_timer()
         .build()
@@ -213,7 +234,7 @@ fn serve(script: Vec<Step>, draining: bool) -> (String, usize) {
         session.run().await;
         drop(ticker);
         let out = String::from_utf8_lossy(&wire.out.borrow()).into_owned();
-        (out, wire.writes.get())
+        (out, wire.writes.get(), wire)
     })
 }
 
@@ -420,4 +441,54 @@ fn a_draining_worker_answers_with_close_and_waits_on_no_idle_client() {
     assert!(out.contains("connection: close\r\n"), "{out}");
     let (out, _) = serve(vec![data(GET_ECHO)], true);
     assert_eq!(out, "", "an idle connection is not read once draining");
+}
+
+/// Only 200-599 from a handler reach the wire; a 101 must not open a tunnel in a front
+/// proxy (RFC 9110 §15.2: 1xx are interim responses, never a handler's final answer).
+#[test]
+fn a_handler_status_outside_200_599_becomes_500() {
+    let (out, _) = serve(
+        vec![
+            data("GET /switch HTTP/1.1\r\nHost: t\r\n\r\n"),
+            data(GET_ECHO),
+        ],
+        false,
+    );
+    assert_eq!(statuses(&out), ["500", "200"], "{out}");
+    assert!(!out.contains("101") && !out.contains("upgrade"), "{out}");
+}
+
+/// RFC 9112 §9.6: after an error response the server closes the write side and keeps
+/// reading for a while, so the client reads the answer instead of a reset.
+#[test]
+fn an_error_response_is_followed_by_a_lingering_close() {
+    let bad = "GET /echo HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n";
+    let (out, _, wire) = serve_wire(vec![data(bad), data("more junk"), data("and more")], false);
+    assert_eq!(statuses(&out), ["400"], "{out}");
+    assert!(wire.shut.get(), "write side shut down");
+    assert_eq!(
+        wire.read_after_shut.get(),
+        2,
+        "what the client still sent was read"
+    );
+    // A client that never closes is let go when the linger deadline fires.
+    let (out, _, wire) = serve_wire(vec![data(bad), Step::Hang], false);
+    assert_eq!(statuses(&out), ["400"], "{out}");
+    assert!(wire.shut.get());
+    // No linger after a normal close.
+    let (_, _, wire) = serve_wire(vec![data("GET /echo HTTP/1.0\r\n\r\n"), data("x")], false);
+    assert!(!wire.shut.get() && wire.read_after_shut.get() == 0);
+}
+
+/// RFC 9110 §10.1.1: an unknown expectation is a 417, and the connection closes.
+#[test]
+fn an_unknown_expectation_gets_417() {
+    let (out, _) = serve(
+        vec![
+            data("GET /echo HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\n\r\n"),
+            data(GET_ECHO),
+        ],
+        false,
+    );
+    assert_eq!(statuses(&out), ["417"], "{out}");
 }
