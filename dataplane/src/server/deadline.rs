@@ -148,6 +148,20 @@ impl Deadline {
         });
     }
 
+    /// Starts a wait that must end at `at_ms` on the core's coarse clock.
+    pub fn set_at(&self, at_ms: u64) {
+        self.with(|e| {
+            e.at_ms = at_ms;
+            e.idle = false;
+            e.fired = false;
+        });
+    }
+
+    /// The core's coarse clock, in milliseconds.
+    pub fn now_ms(&self) -> u64 {
+        self.table.clock.now_ms()
+    }
+
     /// Whether the current wait's deadline passed.
     pub fn fired(&self) -> bool {
         self.with(|e| e.fired).unwrap_or(true)

@@ -63,10 +63,16 @@ pub(crate) trait Call {
 pub(crate) struct Limits {
     /// Largest head (431 above).
     pub max_head: usize,
-    /// Time to complete a head once started, and to make progress on a body (408/400).
+    /// Time to complete a head once its first byte came (408).
     pub header_timeout: Duration,
+    /// A new connection's wait for its first byte.
+    pub first_byte_timeout: Duration,
     /// Idle keep-alive wait, and the time a response write may take.
     pub keepalive_timeout: Duration,
+    /// A body's deadline before its rate counts (408 after).
+    pub body_timeout: Duration,
+    /// Bytes per second of body that extend its deadline by a second.
+    pub body_min_rate: u32,
 }
 
 impl From<&DataplaneConfig> for Limits {
@@ -74,7 +80,10 @@ impl From<&DataplaneConfig> for Limits {
         Limits {
             max_head: c.max_head_bytes,
             header_timeout: c.header_timeout,
+            first_byte_timeout: c.first_byte_timeout,
             keepalive_timeout: c.keepalive_timeout,
+            body_timeout: c.body_timeout,
+            body_min_rate: c.body_min_rate,
         }
     }
 }
@@ -116,6 +125,8 @@ pub(crate) struct Session<S, A> {
     buf: Vec<u8>,
     /// Bytes encoded and not yet written.
     out: Vec<u8>,
+    /// No request read yet: the idle wait is the first-byte timeout.
+    fresh: bool,
 }
 
 impl<S, A> std::fmt::Debug for Session<S, A> {
@@ -148,6 +159,7 @@ where
             pool,
             buf: Vec::with_capacity(2048),
             out: Vec::new(),
+            fresh: true,
         }
     }
 

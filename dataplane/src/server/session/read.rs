@@ -57,6 +57,7 @@ where
         loop {
             if !self.buf.is_empty() {
                 if let Some(head) = parse_head(&self.buf, self.limits.max_head)? {
+                    self.fresh = false;
                     return Ok(head);
                 }
                 if !started {
@@ -68,9 +69,14 @@ where
             } else if self.app.draining() {
                 return Err(End::Quiet);
             } else {
-                // Idle keep-alive wait: shutdown may end it.
+                // Idle wait (first byte, or keep-alive between requests): shutdown may end it.
                 self.flush().await?;
-                self.deadline.set(self.limits.keepalive_timeout, true);
+                let wait = if self.fresh {
+                    self.limits.first_byte_timeout
+                } else {
+                    self.limits.keepalive_timeout
+                };
+                self.deadline.set(wait, true);
             }
             match self.read_more().await? {
                 Read::Data if !started => {
@@ -106,14 +112,20 @@ where
         }
     }
 
-    /// One body read: each one that brings bytes restarts the body deadline.
-    async fn read_body_more(&mut self) -> Result<(), End> {
+    /// One body read under the body deadline (mod_reqtimeout style): `body_timeout` from
+    /// the start of the body, plus a second per `body_min_rate` bytes received, so a
+    /// trickle ends however long each byte keeps the read alive.
+    async fn read_body_more(&mut self, start_ms: u64, received: usize) -> Result<(), End> {
         self.flush().await?;
-        self.deadline.set(self.limits.header_timeout, false);
+        let earned =
+            (received as u64).saturating_mul(1000) / u64::from(self.limits.body_min_rate.max(1));
+        let budget = u64::try_from(self.limits.body_timeout.as_millis()).unwrap_or(u64::MAX);
+        self.deadline
+            .set_at(start_ms.saturating_add(budget).saturating_add(earned));
         match self.read_more().await? {
             Read::Data => Ok(()),
             Read::Eof => Err(HttpError::BadRequest("connection closed mid-body").into()),
-            Read::Expired => Err(HttpError::BadRequest("timed out reading the body").into()),
+            Read::Expired => Err(End::Reject(408, "timed out reading the body".into())),
         }
     }
 
@@ -130,6 +142,7 @@ where
         head: &Head,
         max_body: usize,
     ) -> Result<(Vec<u8>, usize), End> {
+        let start_ms = self.deadline.now_ms();
         match head.body {
             BodyKind::None => Ok((Vec::new(), head.len)),
             BodyKind::Length(n) => {
@@ -143,7 +156,8 @@ where
                 }
                 self.buf.reserve(end.saturating_sub(self.buf.len()));
                 while self.buf.len() < end {
-                    self.read_body_more().await?;
+                    let received = self.buf.len().saturating_sub(head.len);
+                    self.read_body_more(start_ms, received).await?;
                 }
                 let body = self.buf.get(head.len..end).unwrap_or_default().to_vec();
                 Ok((body, end))
@@ -161,7 +175,8 @@ where
                         continued = true;
                         self.send_continue().await?;
                     }
-                    self.read_body_more().await?;
+                    let received = self.buf.len().saturating_sub(head.len);
+                    self.read_body_more(start_ms, received).await?;
                 }
             }
         }

@@ -24,6 +24,8 @@ enum Step {
     After(&'static str, Vec<u8>),
     /// Sends nothing, ever.
     Hang,
+    /// Sends these bytes after a pause.
+    Later(Duration, Vec<u8>),
 }
 
 #[derive(Default)]
@@ -52,7 +54,11 @@ fn copy_into<T: IoBufMut>(buf: &mut T, data: &[u8]) -> usize {
 }
 
 impl AsyncReadRent for MemStream {
-    fn read<T: IoBufMut>(&mut self, mut buf: T) -> impl Future<Output = BufResult<usize, T>> {
+    #[allow(refining_impl_trait)]
+    fn read<T: IoBufMut>(
+        &mut self,
+        mut buf: T,
+    ) -> std::pin::Pin<Box<dyn Future<Output = BufResult<usize, T>>>> {
         let step = self.script.pop_front();
         let data = match step {
             Some(Step::After(marker, data)) => {
@@ -60,9 +66,17 @@ impl AsyncReadRent for MemStream {
                 seen.then_some(data)
             }
             Some(Step::Data(data)) => Some(data),
+            Some(Step::Later(pause, data)) => {
+                let n = copy_into(&mut buf, &data);
+                return Box::pin(async move {
+                    monoio::time::sleep(pause).await;
+                    (Ok(n), buf)
+                })
+                    as std::pin::Pin<Box<dyn Future<Output = BufResult<usize, T>>>>;
+            }
             Some(Step::Hang) => {
                 self.script.push_front(Step::Hang);
-                return futures_either(None, buf);
+                return Box::pin(futures_either(None, buf));
             }
             None => None,
         };
@@ -81,7 +95,7 @@ impl AsyncReadRent for MemStream {
             }
             None => 0,
         };
-        futures_either(Some(n), buf)
+        Box::pin(futures_either(Some(n), buf))
     }
 
     async fn readv<T: IoVecBufMut>(&mut self, buf: T) -> BufResult<usize, T> {
@@ -120,7 +134,7 @@ impl AsyncWriteRent for MemStream {
     }
 }
 
-/// Routes `/echo` (echoes the body, at most 16 bytes), `/wait` (never answers; 504 after
+/// Routes `/echo` (echoes the body, at most 4096 bytes), `/wait` (never answers; 504 after
 /// 50 ms), `/drain` (starts the shutdown, then answers) and nothing else (404).
 struct TestApp {
     draining: Rc<Cell<bool>>,
@@ -160,7 +174,7 @@ impl App for TestApp {
 
 impl Call for TestCall {
     fn max_body(&self) -> usize {
-        16
+        4096
     }
 
     fn timeout(&self) -> Duration {
@@ -196,7 +210,10 @@ impl Call for TestCall {
 const LIMITS: Limits = Limits {
     max_head: 512,
     header_timeout: Duration::from_millis(50),
+    first_byte_timeout: Duration::from_millis(50),
     keepalive_timeout: Duration::from_millis(50),
+    body_timeout: Duration::from_millis(50),
+    body_min_rate: 500,
 };
 
 /// Runs a session over `script` (with the core's timer task) until it ends; returns what
@@ -207,6 +224,17 @@ fn serve(script: Vec<Step>, draining: bool) -> (String, usize) {
 }
 
 fn serve_wire(script: Vec<Step>, draining: bool) -> (String, usize, Rc<Wire>) {
+    let (out, writes, wire, ended) = serve_with(script, draining, LIMITS);
+    assert!(ended, "the session ended by itself");
+    (out, writes, wire)
+}
+
+/// Like [`serve`] with other limits; `false` if the session was still running after 4 s (a lingering close alone takes up to 2 s).
+fn serve_with(
+    script: Vec<Step>,
+    draining: bool,
+    limits: Limits,
+) -> (String, usize, Rc<Wire>, bool) {
     let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
         .enable_timer()
         .build()
@@ -230,11 +258,15 @@ fn serve_wire(script: Vec<Step>, draining: bool) -> (String, usize, Rc<Wire>) {
         let app = TestApp {
             draining: Rc::new(Cell::new(draining)),
         };
-        let session = Session::new(stream, app, LIMITS, deadlines.register(), Rc::default());
-        session.run().await;
+        let session = Session::new(stream, app, limits, deadlines.register(), Rc::default());
+        // Every deadline in these tests is well under this guard, which only turns a
+        // session that would wait for an hour into a failed assertion.
+        let ended = monoio::time::timeout(Duration::from_secs(4), session.run())
+            .await
+            .is_ok();
         drop(ticker);
         let out = String::from_utf8_lossy(&wire.out.borrow()).into_owned();
-        (out, wire.writes.get(), wire)
+        (out, wire.writes.get(), wire, ended)
     })
 }
 
@@ -363,11 +395,11 @@ fn limits_give_431_413_and_close() {
     assert_eq!(statuses(&out), ["431"], "{out}");
     assert!(out.contains("connection: close"));
 
-    let body = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 17\r\n\r\n";
+    let body = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4097\r\n\r\n";
     let (out, _) = serve(vec![data(body), data(GET_ECHO)], false);
     assert_eq!(statuses(&out), ["413"], "{out}");
 
-    let chunked = "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n";
+    let chunked = "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n1001\r\n";
     let (out, _) = serve(vec![data(chunked)], false);
     assert_eq!(statuses(&out), ["413"], "{out}");
 
@@ -394,7 +426,7 @@ fn a_slow_head_gets_408_and_an_idle_connection_closes_quietly() {
         ],
         false,
     );
-    assert_eq!(statuses(&out), ["400"], "a stalled body: {out}");
+    assert_eq!(statuses(&out), ["408"], "a stalled body: {out}");
     assert!(out.contains("timed out reading the body"), "{out}");
 }
 
@@ -491,4 +523,66 @@ fn an_unknown_expectation_gets_417() {
         false,
     );
     assert_eq!(statuses(&out), ["417"], "{out}");
+}
+
+/// Issue 13: a new connection waits `first_byte_timeout` for its first byte, an idle
+/// keep-alive one `keepalive_timeout`; each test here ends only if the right one applies.
+#[test]
+fn the_first_byte_and_keep_alive_waits_are_apart() {
+    let hour = Duration::from_secs(3600);
+    let short = Duration::from_millis(50);
+    let mute = Limits {
+        first_byte_timeout: short,
+        keepalive_timeout: hour,
+        ..LIMITS
+    };
+    let (out, _, _, ended) = serve_with(vec![Step::Hang], false, mute);
+    assert!(
+        ended && out.is_empty(),
+        "a mute new connection is closed quietly: {out}"
+    );
+    let (_, _, _, ended) = serve_with(vec![data(GET_ECHO), Step::Hang], false, mute);
+    assert!(
+        !ended,
+        "after a request the keep-alive wait applies, not the first-byte one"
+    );
+    let idle = Limits {
+        first_byte_timeout: hour,
+        keepalive_timeout: short,
+        ..LIMITS
+    };
+    let (out, _, _, ended) = serve_with(vec![data(GET_ECHO), Step::Hang], false, idle);
+    assert!(ended && statuses(&out) == ["200"], "{out}");
+}
+
+/// Issue 13: the head has one deadline, however each byte keeps the read alive.
+#[test]
+fn a_trickled_head_meets_its_whole_head_deadline() {
+    let mut script = vec![data("GET /echo HTTP/1.1\r\n")];
+    script.extend((0..100).map(|_| Step::Later(Duration::from_millis(20), b"X".to_vec())));
+    let (out, _, _, ended) = serve_with(script, false, LIMITS);
+    assert!(ended && statuses(&out) == ["408"], "{out}");
+}
+
+/// Issue 13: body deadline plus minimum rate (mod_reqtimeout style): a trickle is closed
+/// with 408, a steady body slower than `body_timeout` in total passes.
+#[test]
+fn a_body_needs_its_minimum_rate() {
+    let head = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n";
+    let mut trickle = vec![data(head)];
+    trickle.extend((0..100).map(|_| Step::Later(Duration::from_millis(20), b"a".to_vec())));
+    let (out, _, _, ended) = serve_with(trickle, false, LIMITS);
+    assert!(
+        ended && statuses(&out) == ["408"],
+        "a byte every 20 ms: {out}"
+    );
+    // 200 bytes every 30 ms: 300 ms in all, six times body_timeout, at 6,600 B/s.
+    let mut steady = vec![data(head)];
+    steady.extend((0..10).map(|_| Step::Later(Duration::from_millis(30), vec![b'b'; 200])));
+    let (out, _, _, ended) = serve_with(steady, false, LIMITS);
+    assert!(
+        ended && statuses(&out) == ["200"],
+        "a steady body passes: {out}"
+    );
+    assert!(out.ends_with(&"b".repeat(2000)));
 }
