@@ -82,7 +82,12 @@ pub fn build(
                 .ok()
                 .filter(|v| valid_request_id(v));
         }
-        let value = String::from_utf8_lossy(raw);
+        // `from_utf8` has an ASCII fast path that `from_utf8_lossy` lacks; header values
+        // are nearly always ASCII.
+        let value = match std::str::from_utf8(raw) {
+            Ok(v) => std::borrow::Cow::Borrowed(v),
+            Err(_) => String::from_utf8_lossy(raw),
+        };
         headers
             .entry(name.to_ascii_lowercase())
             .and_modify(|v| {

@@ -13,6 +13,16 @@ use crate::blocking::BlockingPool;
 use crate::config::DataplaneConfig;
 use crate::registry::Snapshot;
 
+/// `n` as 16 lower-case hex digits.
+fn hex(n: u64) -> [u8; 16] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 16];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = HEX[((n >> ((15 - i) * 4)) & 0xf) as usize];
+    }
+    out
+}
+
 /// Per-core state, shared by the core's tasks through an `Rc`.
 ///
 /// The snapshot is held as `Rc<Arc<Snapshot>>` on purpose: each request clones the `Rc`
@@ -30,7 +40,8 @@ pub(crate) struct CoreState {
     seen: Cell<u64>,
     current: RefCell<Rc<Arc<Snapshot>>>,
     ids: Cell<u64>,
-    id_prefix: u64,
+    /// The first 16 hex digits of every request id of this core, formatted once.
+    id_prefix: [u8; 16],
     canceller: Cell<Option<monoio::io::Canceller>>,
     pub heartbeat: Arc<crate::watchdog::Heartbeat>,
     pub watchdog: Arc<crate::watchdog::Watchdog>,
@@ -63,7 +74,7 @@ impl CoreState {
             seen: Cell::new(u64::MAX),
             current: RefCell::new(Rc::new(Arc::new(Snapshot::default()))),
             ids: Cell::new(0),
-            id_prefix: nanos ^ ((index as u64) << 56) ^ u64::from(std::process::id()),
+            id_prefix: hex(nanos ^ ((index as u64) << 56) ^ u64::from(std::process::id())),
             canceller: Cell::new(Some(monoio::io::Canceller::new())),
             heartbeat: watchdog.heartbeat(index),
             watchdog,
@@ -121,21 +132,24 @@ impl CoreState {
             .store(self.watchdog.now_ms(), Ordering::Release);
     }
 
-    /// A fresh request id, unique within this process run: formatted on the stack, then
-    /// one exact-size allocation for the `String` the SDK's `Request` holds.
+    /// A fresh request id, unique within this process run: the core's prefix and an
+    /// 8-digit sequence formatted on the stack, then one exact-size allocation for the
+    /// `String` the SDK's `Request` holds.
     pub fn next_request_id(&self) -> String {
         let n = self.ids.get().wrapping_add(1);
         self.ids.set(n);
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut id = [0u8; 24];
-        for (i, b) in id.iter_mut().enumerate() {
-            let nibble = if i < 16 {
-                self.id_prefix >> ((15 - i) * 4)
-            } else {
-                n >> ((23 - i) * 4)
-            };
-            *b = HEX[(nibble & 0xf) as usize];
-        }
-        String::from_utf8_lossy(&id).into_owned()
+        id[..16].copy_from_slice(&self.id_prefix);
+        id[16..].copy_from_slice(&hex(n)[8..]);
+        std::str::from_utf8(&id).unwrap_or_default().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_digits_are_most_significant_first() {
+        assert_eq!(&super::hex(0x0123_4567_89ab_cdef), b"0123456789abcdef");
+        assert_eq!(&super::hex(0xff)[8..], b"000000ff");
     }
 }
