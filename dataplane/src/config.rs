@@ -61,11 +61,21 @@ pub struct DataplaneConfig {
     pub max_head_bytes: usize,
     /// Default largest body (413 above); endpoints may set their own.
     pub max_body_bytes: usize,
-    /// Time a client has to send a complete head once it started one, and to make progress
-    /// on a body (slow clients get 408 and are closed).
+    /// Time a client has to send a complete head once it sent its first byte: one deadline
+    /// for the whole head, not per read (slow clients get 408 and are closed).
     pub header_timeout: Duration,
-    /// How long an idle keep-alive connection stays open.
+    /// How long a new connection may wait for its first byte (default 10 s), apart from
+    /// the keep-alive idle wait between requests.
+    pub first_byte_timeout: Duration,
+    /// How long an idle keep-alive connection stays open between requests.
     pub keepalive_timeout: Duration,
+    /// Time a body may take before its minimum rate starts to count (mod_reqtimeout's
+    /// `body=`): the body deadline is this plus one second per `body_min_rate` bytes
+    /// received, so a trickle never ends and a slow but steady upload passes.
+    pub body_timeout: Duration,
+    /// Bytes per second that extend the body deadline by one second (default 500: a 1 MB
+    /// upload has over half an hour, a byte every few seconds is closed after 20 s).
+    pub body_min_rate: u32,
     /// Default handler timeout (504 after; the handler future is dropped).
     pub handler_timeout: Duration,
     /// Open connections per worker; more are closed at accept.
@@ -93,7 +103,10 @@ impl Default for DataplaneConfig {
             max_head_bytes: 16 * 1024,
             max_body_bytes: 10 * 1024 * 1024,
             header_timeout: Duration::from_secs(10),
+            first_byte_timeout: Duration::from_secs(10),
             keepalive_timeout: Duration::from_secs(60),
+            body_timeout: Duration::from_secs(20),
+            body_min_rate: 500,
             handler_timeout: Duration::from_secs(30),
             max_connections_per_worker: 16 * 1024,
             drain_timeout: Duration::from_secs(30),
@@ -126,7 +139,9 @@ impl DataplaneConfig {
         self
     }
 
-    /// Sets the request limits and timeouts used by tests and small deployments.
+    /// Sets the request limits and timeouts used by tests and small deployments; the
+    /// first-byte and body timeouts follow `header_timeout` and `keepalive` (the shorter
+    /// of the two for the first byte). Set them apart with [`DataplaneConfig::deadlines`].
     #[must_use]
     pub fn limits(
         mut self,
@@ -139,6 +154,17 @@ impl DataplaneConfig {
         self.max_body_bytes = max_body;
         self.header_timeout = header_timeout;
         self.keepalive_timeout = keepalive;
+        self.first_byte_timeout = keepalive.min(self.first_byte_timeout);
+        self.body_timeout = header_timeout;
+        self
+    }
+
+    /// Sets the first-byte timeout, the body timeout and the body's minimum rate.
+    #[must_use]
+    pub fn deadlines(mut self, first_byte: Duration, body: Duration, body_min_rate: u32) -> Self {
+        self.first_byte_timeout = first_byte;
+        self.body_timeout = body;
+        self.body_min_rate = body_min_rate;
         self
     }
 
@@ -180,10 +206,15 @@ impl DataplaneConfig {
             return bad("max_head_bytes must be at least 256");
         }
         if self.header_timeout.is_zero()
+            || self.first_byte_timeout.is_zero()
             || self.keepalive_timeout.is_zero()
+            || self.body_timeout.is_zero()
             || self.handler_timeout.is_zero()
         {
             return bad("timeouts must be positive");
+        }
+        if self.body_min_rate == 0 {
+            return bad("body_min_rate must be positive");
         }
         if self.max_connections_per_worker == 0 || self.blocking_threads == 0 {
             return bad("connection and thread limits must be positive");

@@ -60,7 +60,9 @@ pub fn decode_params<'a, 'b>(
     .collect()
 }
 
-/// Builds the handler's view of the request.
+/// Builds the handler's view of the request. The maps are sized from the parse; the
+/// incoming `x-request-id` is found in the parsed head and `x-forwarded-for` is looked up
+/// only behind a trusted proxy, so the common request hashes no header name twice.
 pub fn build(
     buf: &[u8],
     head: &Head,
@@ -69,25 +71,49 @@ pub fn build(
     origin: &Origin<'_>,
 ) -> Request {
     let mut headers: HashMap<String, String> = HashMap::with_capacity(head.headers.len());
+    let mut incoming_id: Option<&str> = None;
+    let mut ids = 0;
     for (name, value) in &head.headers {
-        let name = text(buf, *name).to_ascii_lowercase();
-        let value = String::from_utf8_lossy(&buf[value.0..value.1]);
+        let name = text(buf, *name);
+        let raw = &buf[value.0..value.1];
+        if name.eq_ignore_ascii_case("x-request-id") {
+            ids += 1;
+            incoming_id = std::str::from_utf8(raw)
+                .ok()
+                .filter(|v| valid_request_id(v));
+        }
+        // `from_utf8` has an ASCII fast path that `from_utf8_lossy` lacks; header values
+        // are nearly always ASCII.
+        let value = match std::str::from_utf8(raw) {
+            Ok(v) => std::borrow::Cow::Borrowed(v),
+            Err(_) => String::from_utf8_lossy(raw),
+        };
         headers
-            .entry(name)
+            .entry(name.to_ascii_lowercase())
             .and_modify(|v| {
                 v.push_str(", ");
                 v.push_str(&value);
             })
             .or_insert_with(|| value.into_owned());
     }
-    let query: HashMap<String, String> = form_urlencoded::parse(&buf[head.query.0..head.query.1])
-        .into_owned()
-        .collect();
-    let request_id = match headers.get("x-request-id") {
-        Some(id) if valid_request_id(id) => id.clone(),
+    let raw_query = &buf[head.query.0..head.query.1];
+    let pairs = if raw_query.is_empty() {
+        0
+    } else {
+        memchr::memchr_iter(b'&', raw_query).count() + 1
+    };
+    let mut query: HashMap<String, String> = HashMap::with_capacity(pairs);
+    query.extend(form_urlencoded::parse(raw_query).into_owned());
+    let request_id = match incoming_id {
+        // A repeated X-Request-Id is joined with ", ", which is never a valid id.
+        Some(id) if ids == 1 => id.to_owned(),
         _ => (origin.new_id)(),
     };
-    let xff = headers.get("x-forwarded-for").map(String::as_str);
+    let xff = if origin.trusted.contains(&origin.peer.ip()) {
+        headers.get("x-forwarded-for").map(String::as_str)
+    } else {
+        None
+    };
     let client_ip = client_ip(origin.peer, xff, origin.trusted, origin.peer_ip);
     Request {
         method: text(buf, head.method).to_string(),
@@ -104,6 +130,41 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn built(head: &str) -> Request {
+        let h = crate::http::parse::parse_head(head.as_bytes(), 4096)
+            .expect("valid")
+            .expect("complete");
+        let origin = Origin {
+            peer: "192.0.2.7:5000".parse().expect("addr"),
+            peer_ip: "192.0.2.7",
+            trusted: &[],
+            new_id: &|| "fresh".to_string(),
+        };
+        build(head.as_bytes(), &h, HashMap::new(), Vec::new(), &origin)
+    }
+
+    #[test]
+    fn request_id_query_and_headers_come_from_the_head() {
+        let r = built("GET /a?x=1&y=%20&x=2 HTTP/1.1\r\nHost: h\r\nX-Request-Id: abc-1\r\nX-Forwarded-For: 1.2.3.4\r\n\r\n");
+        assert_eq!(r.request_id, "abc-1");
+        assert_eq!(r.query.get("y").map(String::as_str), Some(" "));
+        assert_eq!(r.query.len(), 2, "{:?}", r.query);
+        assert_eq!(r.headers.get("host").map(String::as_str), Some("h"));
+        assert_eq!(
+            r.client_ip.as_deref(),
+            Some("192.0.2.7"),
+            "untrusted peer: XFF ignored"
+        );
+        let r = built("GET / HTTP/1.1\r\nHost: h\r\nX-Request-Id: a\r\nx-request-id: b\r\n\r\n");
+        assert_eq!(r.request_id, "fresh", "two ids: neither is believed");
+        assert_eq!(
+            r.headers.get("x-request-id").map(String::as_str),
+            Some("a, b")
+        );
+        let r = built("GET / HTTP/1.1\r\nHost: h\r\nX-Request-Id: not valid!\r\n\r\n");
+        assert_eq!(r.request_id, "fresh");
+    }
 
     #[test]
     fn forwarded_for_only_from_trusted_proxies() {

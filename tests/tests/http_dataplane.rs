@@ -193,7 +193,7 @@ fn malformed_and_smuggling_requests_get_4xx_and_the_gateway_keeps_serving() {
         (b"G ET /hello HTTP/1.1\r\nHost: x\r\n\r\n", 400),
         (b"GET /hello HTTP/1.1\nHost: x\n\n", 400),
         (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http at all\r\n\r\n", 400),
-        (b"GET /hello HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\n\r\n", 400),
+        (b"GET /hello HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\n\r\n", 417),
     ];
     let mut rejected = 0;
     for (raw, status) in cases {
@@ -238,6 +238,24 @@ fn routes_static_before_params_405_and_hosts() {
     let allow = r.header("allow").unwrap_or_default().to_string();
     assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
     assert_eq!(once(gw.addr(), &get("/nothing/here")).unwrap().status, 404);
+
+    // OPTIONS without an OPTIONS endpoint: 204 with Allow (RFC 9110 §9.3.7). An
+    // absolute-form target routes on its own authority, not on Host (RFC 9112 §3.2.2):
+    // api.example.com's tree has only GET /p/{id}, the catch-all one GET and POST.
+    let r = once(gw.addr(), b"OPTIONS /p/1 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    assert_eq!(
+        (r.status, r.header("allow")),
+        (204, Some("GET, POST, OPTIONS"))
+    );
+    let r = once(
+        gw.addr(),
+        b"OPTIONS http://api.example.com/p/1 HTTP/1.1\r\nHost: x\r\n\r\n",
+    )
+    .unwrap();
+    assert_eq!((r.status, r.header("allow")), (204, Some("GET, OPTIONS")));
+    let r = once(gw.addr(), b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    assert_eq!(r.status, 204);
+    assert!(r.header("allow").is_some_and(|a| a.contains("OPTIONS")));
     let r = once(
         gw.addr(),
         b"GET /p/7 HTTP/1.1\r\nHost: API.example.com:9080\r\nX-Request-Id: my-id-1\r\n\r\n",

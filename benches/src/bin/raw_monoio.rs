@@ -2,8 +2,10 @@
 //! monoio runtime per thread, io_uring with epoll fallback, SO_REUSEPORT, httparse) with
 //! no router, no registry and no handler library. It builds the same JSON body per request
 //! as the `fx_async` hello handler, so the difference to the gateway is the gateway.
+//! With `--fixed` it is the limit instead: it writes one fixed response (same length and
+//! headers, a `Date` formatted once) with no JSON and no clock read per request.
 //!
-//! `raw_monoio [--addr 127.0.0.1:9081] [--workers N] [--uring default|defer-taskrun|coop-taskrun]`
+//! `raw_monoio [--addr 127.0.0.1:9081] [--workers N] [--uring default|defer-taskrun|coop-taskrun] [--fixed]`
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -13,7 +15,20 @@ use monoio::io::{AsyncReadRent, AsyncWriteRentExt};
 use monoio::net::{ListenerOpts, TcpListener, TcpStream};
 use rust_edge_gateway_dataplane::UringSetup;
 
-async fn serve(mut stream: TcpStream) {
+/// The whole response `--fixed` writes for every request.
+fn fixed_response() -> Vec<u8> {
+    let body = br#"{"message":"Hello from Rust Edge Gateway!","method":"GET","path":"/hello","version":"v1"}"#;
+    let mut out = Vec::new();
+    out.extend_from_slice(b"HTTP/1.1 200 OK\r\ndate: ");
+    out.extend_from_slice(httpdate::fmt_http_date(std::time::SystemTime::now()).as_bytes());
+    out.extend_from_slice(b"\r\ncontent-type: application/json\r\ncontent-length: ");
+    out.extend_from_slice(itoa::Buffer::new().format(body.len()).as_bytes());
+    out.extend_from_slice(b"\r\n\r\n");
+    out.extend_from_slice(body);
+    out
+}
+
+async fn serve(mut stream: TcpStream, fixed: Option<std::rc::Rc<[u8]>>) {
     let _ = stream.set_nodelay(true);
     let mut buf: Vec<u8> = Vec::with_capacity(8192);
     let mut out: Vec<u8> = Vec::with_capacity(8192);
@@ -26,6 +41,11 @@ async fn serve(mut stream: TcpStream) {
                 Ok(httparse::Status::Partial) => break,
                 Err(_) => return,
             };
+            if let Some(f) = &fixed {
+                out.extend_from_slice(f);
+                buf.drain(..n);
+                continue;
+            }
             let body = serde_json::to_vec(&serde_json::json!({
                 "message": "Hello from Rust Edge Gateway!",
                 "version": "v1",
@@ -67,7 +87,12 @@ fn main() {
     let mut addr: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 9081));
     let mut workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut uring = UringSetup::DeferTaskrun;
+    let mut fixed = false;
     while let Some(flag) = args.next() {
+        if flag == "--fixed" {
+            fixed = true;
+            continue;
+        }
         let value = args.next().unwrap_or_default();
         match flag.as_str() {
             "--addr" => addr = value.parse().unwrap_or(addr),
@@ -79,10 +104,16 @@ fn main() {
     let threads: Vec<_> = (0..workers)
         .map(|_| {
             std::thread::spawn(move || {
-                let rt = monoio::RuntimeBuilder::<monoio::FusionDriver>::new()
-                    .with_entries(1024)
-                    .enable_timer()
-                    .build();
+                // The same ring setup as the gateway's workers (it was parsed but not applied
+                // before), with the same fallback when the kernel refuses it.
+                let build = |setup: UringSetup| {
+                    monoio::RuntimeBuilder::<monoio::FusionDriver>::new()
+                        .with_entries(1024)
+                        .uring_builder(setup.builder())
+                        .enable_timer()
+                        .build()
+                };
+                let rt = build(uring).or_else(|_| build(UringSetup::Default));
                 let Ok(mut rt) = rt else { return };
                 rt.block_on(async move {
                     let opts = ListenerOpts::new()
@@ -92,8 +123,9 @@ fn main() {
                     let Ok(listener) = TcpListener::bind_with_config(addr, &opts) else {
                         return;
                     };
+                    let fixed: Option<std::rc::Rc<[u8]>> = fixed.then(|| fixed_response().into());
                     while let Ok((stream, _)) = listener.accept().await {
-                        monoio::spawn(serve(stream));
+                        monoio::spawn(serve(stream, fixed.clone()));
                     }
                 });
             })

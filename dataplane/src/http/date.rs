@@ -1,15 +1,16 @@
-//! The `Date` header value, formatted once per second per worker.
+//! The `Date` header value, formatted once per second per thread. A worker's clock tick
+//! calls [`refresh`] every 10 ms, after which [`with_date`] reads no clock at all; on a
+//! thread that never refreshes (tests, tools) every call reads the system clock.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 thread_local! {
     static CACHE: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+    static TICKED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Calls `f` with the current IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
-pub fn with_date<R>(f: impl FnOnce(&str) -> R) -> R {
-    let now = SystemTime::now();
+fn store(now: SystemTime) {
     let secs = now
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -19,6 +20,40 @@ pub fn with_date<R>(f: impl FnOnce(&str) -> R) -> R {
         if c.0 != secs {
             *c = (secs, httpdate::fmt_http_date(now));
         }
-        f(&c.1)
-    })
+    });
+}
+
+/// Sets this thread's current time (a worker's clock tick); from now on [`with_date`] on
+/// this thread uses it instead of reading the clock.
+pub fn refresh(now: SystemTime) {
+    TICKED.with(|t| t.set(true));
+    store(now);
+}
+
+/// Calls `f` with the current IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn with_date<R>(f: impl FnOnce(&str) -> R) -> R {
+    if !TICKED.with(Cell::get) {
+        store(SystemTime::now());
+    }
+    CACHE.with(|c| f(&c.borrow().1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refreshed_thread_uses_the_refreshed_time() {
+        std::thread::spawn(|| {
+            refresh(UNIX_EPOCH + std::time::Duration::from_secs(784_111_777));
+            assert_eq!(with_date(str::to_owned), "Sun, 06 Nov 1994 08:49:37 GMT");
+        })
+        .join()
+        .expect("thread");
+        let today = with_date(str::to_owned);
+        assert!(
+            today.ends_with(" GMT") && !today.contains("1994"),
+            "{today}"
+        );
+    }
 }

@@ -77,11 +77,29 @@ pub struct Framing<'a> {
     pub request_id: &'a str,
 }
 
+impl<'a> Framing<'a> {
+    /// Framing for a response to a request.
+    pub const fn new(head_only: bool, keep_alive: bool, minor: u8, request_id: &'a str) -> Self {
+        Framing {
+            head_only,
+            keep_alive,
+            minor,
+            request_id,
+        }
+    }
+
+    /// Framing for a response after which the connection closes.
+    pub const fn closing(head_only: bool, minor: u8, request_id: &'a str) -> Self {
+        Self::new(head_only, false, minor, request_id)
+    }
+}
+
 /// Appends the encoded response to `out`. Returns how many handler headers were dropped
 /// for containing invalid bytes.
 pub fn encode(out: &mut Vec<u8>, resp: &Response, f: Framing<'_>) -> usize {
     out.reserve(256 + resp.body_bytes().len());
-    let status = if (100..=999).contains(&resp.status) {
+    // Only final statuses: an interim one (1xx, a 101 tunnel) is never encoded here.
+    let status = if (200..=599).contains(&resp.status) {
         resp.status
     } else {
         500

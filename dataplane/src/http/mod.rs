@@ -29,6 +29,9 @@ pub enum HttpError {
     /// A transfer coding other than chunked.
     #[error("transfer coding not implemented")]
     NotImplemented,
+    /// An `Expect` other than `100-continue` (RFC 9110 §10.1.1).
+    #[error("expectation failed")]
+    ExpectationFailed,
     /// An HTTP version other than 1.0 and 1.1.
     #[error("HTTP version not supported")]
     VersionNotSupported,
@@ -42,6 +45,7 @@ impl HttpError {
             HttpError::HeadersTooLarge => 431,
             HttpError::PayloadTooLarge => 413,
             HttpError::NotImplemented => 501,
+            HttpError::ExpectationFailed => 417,
             HttpError::VersionNotSupported => 505,
         }
     }

@@ -35,12 +35,19 @@ pub struct Head {
     pub headers: Vec<((usize, usize), (usize, usize))>,
     /// Index of the Host header in `headers`.
     pub host: Option<usize>,
+    /// The authority of an absolute-form target (`http://h:1/p` -> `h:1`), which a
+    /// server uses instead of Host (RFC 9112 §3.2.2).
+    pub authority: Option<(usize, usize)>,
     /// Body framing.
     pub body: BodyKind,
     /// Whether the client asked to close (or is HTTP/1.0 without keep-alive).
     pub close: bool,
     /// `Expect: 100-continue`.
     pub expect_continue: bool,
+}
+
+fn base_of(buf: &[u8]) -> *const u8 {
+    buf.as_ptr()
 }
 
 fn range(base: *const u8, s: &[u8]) -> (usize, usize) {
@@ -70,6 +77,69 @@ fn parse_length(v: &[u8]) -> Result<u64, HttpError> {
             n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
         })
         .ok_or(HttpError::BadRequest("invalid Content-Length"))
+}
+
+/// `Transfer-Encoding` (RFC 9112 §6.1, §6.3): `chunked` must be the final coding, once,
+/// in a list without empty elements; anything else would leave the body length to a
+/// guess, so it is a 400 and a close. Other codings before it are a 501 (not decoded).
+fn transfer_coding(v: &[u8]) -> Result<(), HttpError> {
+    let mut codings = 0;
+    let mut chunked = 0;
+    let mut last_chunked = false;
+    for c in v.split(|b| *b == b',').map(trim) {
+        if c.is_empty() {
+            return Err(HttpError::BadRequest("empty element in Transfer-Encoding"));
+        }
+        codings += 1;
+        last_chunked = c.eq_ignore_ascii_case(b"chunked");
+        chunked += usize::from(last_chunked);
+    }
+    match (last_chunked, chunked, codings) {
+        (true, 1, 1) => Ok(()),
+        (true, 1, _) => Err(HttpError::NotImplemented),
+        (true, _, _) => Err(HttpError::BadRequest("chunked applied more than once")),
+        (false, _, _) => Err(HttpError::BadRequest(
+            "Transfer-Encoding without chunked as final coding",
+        )),
+    }
+}
+
+/// `Host` / an absolute-form authority (RFC 9112 §3.2, RFC 9110 §7.2, RFC 3986 §3.2.2):
+/// `uri-host [ ":" port ]`, no userinfo, no path, nothing outside the URI grammar.
+fn valid_authority(v: &[u8]) -> bool {
+    let (host, port) = if v.first() == Some(&b'[') {
+        let Some(end) = v.iter().position(|b| *b == b']') else {
+            return false;
+        };
+        let inside = &v[1..end];
+        if inside.is_empty()
+            || !inside
+                .iter()
+                .all(|b| b.is_ascii_hexdigit() || b":.vV".contains(b))
+        {
+            return false;
+        }
+        match &v[end + 1..] {
+            [] => (&v[..0], None),
+            [b':', port @ ..] => (&v[..0], Some(port)),
+            _ => return false,
+        }
+    } else {
+        match v.iter().rposition(|b| *b == b':') {
+            Some(i) => (&v[..i], Some(&v[i + 1..])),
+            None => (v, None),
+        }
+    };
+    let reg_name_ok = host.iter().enumerate().all(|(i, b)| {
+        b.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=".contains(b)
+            || (*b == b'%'
+                && host.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && host.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    });
+    let port_ok = port.is_none_or(|p| p.iter().all(u8::is_ascii_digit));
+    let bracketed = v.first() == Some(&b'[');
+    (bracketed || !host.is_empty()) && reg_name_ok && port_ok
 }
 
 fn has_token(v: &[u8], token: &str) -> bool {
@@ -112,14 +182,20 @@ pub fn parse_head(buf: &[u8], max_head: usize) -> Result<Option<Head>, HttpError
     if memchr::memchr_iter(b'\n', &buf[..len]).any(|i| i == 0 || buf[i - 1] != b'\r') {
         return Err(HttpError::BadRequest("bare LF in the request head"));
     }
-    let base = buf.as_ptr();
+    let base = base_of(buf);
     let minor = req
         .version
         .ok_or(HttpError::BadRequest("missing version"))?;
     let method = req.method.ok_or(HttpError::BadRequest("missing method"))?;
     let target = req.path.ok_or(HttpError::BadRequest("missing target"))?;
 
-    // Request target: origin-form, absolute-form (take its path) or `*` for OPTIONS.
+    // A request target never carries a fragment (RFC 9112 §3.2; RFC 3986 §3.5).
+    if target.contains('#') {
+        return Err(HttpError::BadRequest("fragment in the request target"));
+    }
+    // Request target: origin-form, absolute-form (its path, and its authority instead of
+    // Host) or `*` for OPTIONS.
+    let mut authority = None;
     let path_and_query: &str = if target.starts_with('/') {
         target
     } else if let Some(rest) = target
@@ -127,7 +203,13 @@ pub fn parse_head(buf: &[u8], max_head: usize) -> Result<Option<Head>, HttpError
         .or_else(|| target.strip_prefix("https://"))
     {
         match rest.find('/') {
-            Some(i) => &rest[i..],
+            Some(i) => {
+                if !valid_authority(&rest.as_bytes()[..i]) {
+                    return Err(HttpError::BadRequest("invalid authority in the target"));
+                }
+                authority = Some(range(base_of(buf), &rest.as_bytes()[..i]));
+                &rest[i..]
+            }
             None => return Err(HttpError::BadRequest("absolute-form target without a path")),
         }
     } else if target == "*" && method == "OPTIONS" {
@@ -139,7 +221,6 @@ pub fn parse_head(buf: &[u8], max_head: usize) -> Result<Option<Head>, HttpError
         Some(i) => (&path_and_query[..i], &path_and_query[i + 1..]),
         None => (path_and_query, &path_and_query[path_and_query.len()..]),
     };
-    let query = query.split('#').next().unwrap_or_default();
 
     let mut head = Head {
         len,
@@ -149,6 +230,7 @@ pub fn parse_head(buf: &[u8], max_head: usize) -> Result<Option<Head>, HttpError
         query: range(base, query.as_bytes()),
         headers: Vec::with_capacity(req.headers.len()),
         host: None,
+        authority,
         body: BodyKind::None,
         close: minor == 0,
         expect_continue: false,
@@ -173,20 +255,14 @@ pub fn parse_head(buf: &[u8], max_head: usize) -> Result<Option<Head>, HttpError
                 return Err(HttpError::BadRequest("repeated Transfer-Encoding"));
             }
             transfer_encoding = true;
-            let v = trim(value);
-            if v.eq_ignore_ascii_case(b"chunked") {
-                chunked = true;
-            } else if has_token(v, "chunked") {
-                // `gzip, chunked` and the like: codings we do not decode.
-                return Err(HttpError::NotImplemented);
-            } else {
-                return Err(HttpError::BadRequest(
-                    "Transfer-Encoding without chunked as final coding",
-                ));
-            }
+            transfer_coding(value)?;
+            chunked = true;
         } else if name.eq_ignore_ascii_case("host") {
             if head.host.is_some() {
                 return Err(HttpError::BadRequest("more than one Host header"));
+            }
+            if !valid_authority(trim(value)) {
+                return Err(HttpError::BadRequest("invalid Host header"));
             }
             head.host = Some(i);
         } else if name.eq_ignore_ascii_case("connection") {
@@ -197,9 +273,10 @@ pub fn parse_head(buf: &[u8], max_head: usize) -> Result<Option<Head>, HttpError
             }
         } else if name.eq_ignore_ascii_case("expect") {
             if trim(value).eq_ignore_ascii_case(b"100-continue") {
-                head.expect_continue = true;
+                // An HTTP/1.0 client cannot wait for an interim response (RFC 9110 §10.1.1).
+                head.expect_continue = minor == 1;
             } else {
-                return Err(HttpError::BadRequest("unsupported Expect"));
+                return Err(HttpError::ExpectationFailed);
             }
         }
         head.headers
@@ -309,5 +386,110 @@ mod tests {
         let e = parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
             .unwrap_err();
         assert_eq!(e.status(), 501);
+    }
+
+    /// RFC 9112 §6.3 (4): a Transfer-Encoding whose final coding is not chunked is a 400
+    /// and a close; §6.1: chunked at most once; RFC 9110 §5.6.1 lists: we take an empty
+    /// element as a sign of a disagreeing parser, not as noise.
+    #[test]
+    fn transfer_encoding_final_coding_must_be_chunked_once() {
+        let te = |v: &str| {
+            parse(&format!(
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: {v}\r\n\r\n"
+            ))
+        };
+        assert_eq!(te("chunked").unwrap().unwrap().body, BodyKind::Chunked);
+        assert_eq!(te(" chunked ").unwrap().unwrap().body, BodyKind::Chunked);
+        for v in [
+            "chunked, gzip",
+            "gzip",
+            "chunked,",
+            ",chunked",
+            "chunked, , chunked",
+            "chunked, chunked",
+            "identity",
+            "chunked;x=1",
+        ] {
+            assert_eq!(
+                te(v).map(|_| ()),
+                Err(HttpError::BadRequest(match v {
+                    "chunked," | ",chunked" | "chunked, , chunked" =>
+                        "empty element in Transfer-Encoding",
+                    "chunked, chunked" => "chunked applied more than once",
+                    _ => "Transfer-Encoding without chunked as final coding",
+                })),
+                "{v}"
+            );
+        }
+        assert_eq!(te("gzip, chunked").unwrap_err(), HttpError::NotImplemented);
+    }
+
+    /// RFC 9112 §3.2 and RFC 9110 §7.2: Host is `uri-host [":" port]` (RFC 3986 §3.2.2);
+    /// empty, userinfo, a path or invalid characters are a 400.
+    #[test]
+    fn host_is_validated() {
+        let host = |v: &str| parse(&format!("GET / HTTP/1.1\r\nHost: {v}\r\n\r\n"));
+        for ok in [
+            "a",
+            "example.com:8080",
+            "[::1]:80",
+            "[2001:db8::1]",
+            "h%41st",
+            "x-y_z~.a:",
+        ] {
+            assert!(host(ok).is_ok_and(|h| h.is_some()), "{ok}");
+        }
+        for bad in [
+            "", "user@h", "h/path", "h:80/x", "h o", "h:8a", "[::1", "[]", "h\"x", "h%4", "a:1:2",
+            ":80",
+        ] {
+            assert_eq!(
+                host(bad).unwrap_err(),
+                HttpError::BadRequest("invalid Host header"),
+                "{bad:?}"
+            );
+        }
+    }
+
+    /// RFC 9112 §3.2.2: an absolute-form target's authority replaces Host for routing, and
+    /// it is validated like Host.
+    #[test]
+    fn absolute_form_carries_its_own_authority() {
+        let s = "GET http://api.example:81/p?q HTTP/1.1\r\nHost: other\r\n\r\n";
+        let h = parse(s).unwrap().unwrap();
+        assert_eq!(h.authority.map(|r| get(s, r)), Some("api.example:81"));
+        assert_eq!(get(s, h.path), "/p");
+        assert!(parse("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            .unwrap()
+            .unwrap()
+            .authority
+            .is_none());
+        assert_eq!(
+            parse("GET http://u@h/p HTTP/1.1\r\nHost: h\r\n\r\n").unwrap_err(),
+            HttpError::BadRequest("invalid authority in the target")
+        );
+    }
+
+    /// RFC 9112 §3.2 (the target grammar has no fragment; RFC 3986 §3.5).
+    #[test]
+    fn a_fragment_in_the_target_is_rejected() {
+        for t in ["/a#frag", "/a?q=1#f", "http://h/p#x"] {
+            let e = parse(&format!("GET {t} HTTP/1.1\r\nHost: h\r\n\r\n")).unwrap_err();
+            assert_eq!(
+                e,
+                HttpError::BadRequest("fragment in the request target"),
+                "{t}"
+            );
+        }
+    }
+
+    /// RFC 9110 §10.1.1: an Expect other than 100-continue may be answered 417; a 1.0
+    /// client's 100-continue is ignored.
+    #[test]
+    fn unknown_expectations_get_417() {
+        let e = parse("GET / HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\n\r\n").unwrap_err();
+        assert_eq!((e.clone(), e.status()), (HttpError::ExpectationFailed, 417));
+        let h = parse("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n");
+        assert!(!h.unwrap().unwrap().expect_continue);
     }
 }

@@ -1,5 +1,6 @@
 //! What one worker core owns: its current routing snapshot (adopted from its inbox between
-//! requests), its connection count and its request-id sequence.
+//! requests), its connection count, its request-id sequence, its connections' deadline
+//! table (with the coarse clock) and its pool of output buffers.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -11,6 +12,16 @@ use crossbeam_channel::Receiver;
 use crate::blocking::BlockingPool;
 use crate::config::DataplaneConfig;
 use crate::registry::Snapshot;
+
+/// `n` as 16 lower-case hex digits.
+fn hex(n: u64) -> [u8; 16] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 16];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = HEX[((n >> ((15 - i) * 4)) & 0xf) as usize];
+    }
+    out
+}
 
 /// Per-core state, shared by the core's tasks through an `Rc`.
 ///
@@ -29,11 +40,14 @@ pub(crate) struct CoreState {
     seen: Cell<u64>,
     current: RefCell<Rc<Arc<Snapshot>>>,
     ids: Cell<u64>,
-    id_prefix: u64,
+    /// The first 16 hex digits of every request id of this core, formatted once.
+    id_prefix: [u8; 16],
     canceller: Cell<Option<monoio::io::Canceller>>,
     pub heartbeat: Arc<crate::watchdog::Heartbeat>,
     pub watchdog: Arc<crate::watchdog::Watchdog>,
     pub access: Option<crate::access_log::AccessLog>,
+    pub deadlines: Rc<super::deadline::Deadlines>,
+    pub buffers: Rc<super::session::BufferPool>,
 }
 
 impl CoreState {
@@ -60,11 +74,13 @@ impl CoreState {
             seen: Cell::new(u64::MAX),
             current: RefCell::new(Rc::new(Arc::new(Snapshot::default()))),
             ids: Cell::new(0),
-            id_prefix: nanos ^ ((index as u64) << 56) ^ u64::from(std::process::id()),
+            id_prefix: hex(nanos ^ ((index as u64) << 56) ^ u64::from(std::process::id())),
             canceller: Cell::new(Some(monoio::io::Canceller::new())),
             heartbeat: watchdog.heartbeat(index),
             watchdog,
             access: None,
+            deadlines: super::deadline::Deadlines::new(),
+            buffers: Rc::default(),
         }
     }
 
@@ -74,8 +90,8 @@ impl CoreState {
         self
     }
 
-    /// A handle that shutdown cancels: used by the accept loop and by idle keep-alive
-    /// reads, so a stopping worker neither accepts nor waits on idle clients. `None` once
+    /// A handle that shutdown cancels: used by the accept loop, so a stopping worker stops
+    /// accepting at once (idle connections are ended through their deadlines). `None` once
     /// shutdown began.
     pub fn cancel_handle(&self) -> Option<monoio::io::CancelHandle> {
         let c = self.canceller.take();
@@ -84,7 +100,7 @@ impl CoreState {
         h
     }
 
-    /// Cancels the accept and every idle read on this core.
+    /// Cancels the accept on this core.
     pub fn cancel_all(&self) {
         if let Some(c) = self.canceller.take() {
             drop(c.cancel());
@@ -116,18 +132,24 @@ impl CoreState {
             .store(self.watchdog.now_ms(), Ordering::Release);
     }
 
-    /// A fresh request id, unique within this process run.
+    /// A fresh request id, unique within this process run: the core's prefix and an
+    /// 8-digit sequence formatted on the stack, then one exact-size allocation for the
+    /// `String` the SDK's `Request` holds.
     pub fn next_request_id(&self) -> String {
         let n = self.ids.get().wrapping_add(1);
         self.ids.set(n);
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut id = String::with_capacity(24);
-        for shift in (0..16).rev() {
-            id.push(HEX[((self.id_prefix >> (shift * 4)) & 0xf) as usize] as char);
-        }
-        for shift in (0..8).rev() {
-            id.push(HEX[((n >> (shift * 4)) & 0xf) as usize] as char);
-        }
-        id
+        let mut id = [0u8; 24];
+        id[..16].copy_from_slice(&self.id_prefix);
+        id[16..].copy_from_slice(&hex(n)[8..]);
+        std::str::from_utf8(&id).unwrap_or_default().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_digits_are_most_significant_first() {
+        assert_eq!(&super::hex(0x0123_4567_89ab_cdef), b"0123456789abcdef");
+        assert_eq!(&super::hex(0xff)[8..], b"000000ff");
     }
 }

@@ -1,7 +1,10 @@
 //! The running dataplane: workers, their inboxes and the registry that feeds them.
 
-mod conn;
+mod app;
+mod clock;
 mod core;
+mod deadline;
+mod session;
 mod worker;
 
 use std::io;

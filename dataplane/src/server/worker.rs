@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 use monoio::net::{ListenerOpts, TcpListener};
 
-use super::conn;
+use super::app::Gateway;
 use super::core::CoreState;
+use super::session::{Limits, Session};
 
 static DRIVER_LOGGED: Once = Once::new();
 
@@ -38,8 +39,11 @@ pub(crate) fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
     TcpListener::bind_with_config(addr, &opts)
 }
 
-/// Runs one worker until shutdown: accept loop plus a tick that adopts new snapshots on an
-/// idle core and watches for shutdown. Reports its bound address (or error) on `ready`.
+/// Runs one worker until shutdown: accept loop plus the core's one timer task, which every
+/// 10 ms beats for the watchdog, flushes the access log, refreshes the coarse clock,
+/// sweeps the connection deadlines (every 100 ms), adopts new snapshots on an idle core
+/// and, once shutdown began, stops the accept and ends idle keep-alive connections.
+/// Reports its bound address (or error) on `ready`.
 pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Result<SocketAddr>>) {
     log_driver();
     let build = |setup: crate::config::UringSetup| {
@@ -89,6 +93,8 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
         let shutdown = core.shutdown.clone();
         {
             let core = Rc::clone(&core);
+            // Runs until the runtime ends (after the drain below): deadlines of draining
+            // connections still need their sweep.
             monoio::spawn(async move {
                 loop {
                     core.beat();
@@ -96,10 +102,12 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
                         log.flush();
                     }
                     monoio::time::sleep(Duration::from_millis(10)).await;
+                    core.deadlines.tick();
                     drop(core.snapshot());
                     if core.shutdown.load(Ordering::Relaxed) {
                         core.cancel_all();
-                        break;
+                        // Every tick: a connection may go idle after the previous one.
+                        core.deadlines.fire_idle();
                     }
                 }
             });
@@ -128,7 +136,15 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
             core.conns.set(core.conns.get() + 1);
             let core = Rc::clone(&core);
             monoio::spawn(async move {
-                conn::serve(stream, peer, Rc::clone(&core)).await;
+                let _ = stream.set_nodelay(true);
+                let session = Session::new(
+                    stream,
+                    Gateway::new(Rc::clone(&core), peer),
+                    Limits::from(&*core.config),
+                    core.deadlines.register(),
+                    Rc::clone(&core.buffers),
+                );
+                session.run().await;
                 core.conns.set(core.conns.get() - 1);
             });
         }

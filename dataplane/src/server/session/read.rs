@@ -1,0 +1,184 @@
+//! Reading: a complete head (idle keep-alive wait, then the head deadline), then the body
+//! the head announces (Content-Length or chunked, bounded, `Expect: 100-continue`).
+
+use monoio::buf::IoBufMut;
+use monoio::io::{AsyncReadRent, AsyncWriteRent};
+
+use super::{App, End, Session, LINGER, LINGER_MAX};
+use crate::http::body::ChunkedDecoder;
+use crate::http::parse::{parse_head, BodyKind, Head};
+use crate::http::HttpError;
+
+/// What one read brought.
+enum Read {
+    Data,
+    Eof,
+    Expired,
+}
+
+const CONTINUE: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
+
+impl<S, A> Session<S, A>
+where
+    S: AsyncReadRent + AsyncWriteRent,
+    A: App,
+{
+    /// Reads more bytes onto the end of `buf` within the current deadline. Callers flush
+    /// owed output first (a client may wait for it before sending more), then set the
+    /// deadline: a flush sets the write deadline.
+    async fn read_more(&mut self) -> Result<Read, End> {
+        // Small first (an idle keep-alive connection holds this buffer in its pending read),
+        // then doubling for large heads and bodies.
+        if self.buf.capacity() - self.buf.len() < 512 {
+            self.buf.reserve(self.buf.capacity().max(2048));
+        }
+        let owned = std::mem::take(&mut self.buf);
+        let len = owned.len();
+        match self
+            .deadline
+            .within(self.stream.read(owned.slice_mut(len..)))
+            .await
+        {
+            Some((res, slice)) => {
+                self.buf = slice.into_inner();
+                Ok(match res {
+                    Ok(0) | Err(_) => Read::Eof,
+                    Ok(_) => Read::Data,
+                })
+            }
+            // The buffer went with the cancelled read; the connection closes anyway.
+            None => Ok(Read::Expired),
+        }
+    }
+
+    /// Reads until `buf` starts with a complete head.
+    pub(super) async fn read_head(&mut self) -> Result<Head, End> {
+        let mut started = false;
+        loop {
+            if !self.buf.is_empty() {
+                if let Some(head) = parse_head(&self.buf, self.limits.max_head)? {
+                    self.fresh = false;
+                    return Ok(head);
+                }
+                if !started {
+                    // Part of a head is here already (pipelined): its deadline runs now.
+                    started = true;
+                    self.flush().await?;
+                    self.deadline.set(self.limits.header_timeout, false);
+                }
+            } else if self.app.draining() {
+                return Err(End::Quiet);
+            } else {
+                // Idle wait (first byte, or keep-alive between requests): shutdown may end it.
+                self.flush().await?;
+                let wait = if self.fresh {
+                    self.limits.first_byte_timeout
+                } else {
+                    self.limits.keepalive_timeout
+                };
+                self.deadline.set(wait, true);
+            }
+            match self.read_more().await? {
+                Read::Data if !started => {
+                    started = true;
+                    self.deadline.set(self.limits.header_timeout, false);
+                }
+                Read::Data => {}
+                Read::Eof => return Err(End::Quiet),
+                Read::Expired if started => {
+                    return Err(End::Reject(
+                        408,
+                        "timed out reading the request head".into(),
+                    ))
+                }
+                Read::Expired => return Err(End::Quiet),
+            }
+        }
+    }
+
+    /// Lingering close: shuts down the write side, then reads and discards what the client
+    /// still sends, until it closes, [`LINGER`] passes or [`LINGER_MAX`] bytes came.
+    /// Shutdown ends it at once.
+    pub(super) async fn linger(&mut self) {
+        let _ = self.stream.shutdown().await;
+        self.deadline.set(LINGER, true);
+        let mut discarded = 0;
+        while discarded < LINGER_MAX {
+            self.buf.clear();
+            match self.read_more().await {
+                Ok(Read::Data) => discarded += self.buf.len(),
+                _ => return,
+            }
+        }
+    }
+
+    /// One body read under the body deadline (mod_reqtimeout style): `body_timeout` from
+    /// the start of the body, plus a second per `body_min_rate` bytes received, so a
+    /// trickle ends however long each byte keeps the read alive.
+    async fn read_body_more(&mut self, start_ms: u64, received: usize) -> Result<(), End> {
+        self.flush().await?;
+        let earned =
+            (received as u64).saturating_mul(1000) / u64::from(self.limits.body_min_rate.max(1));
+        let budget = u64::try_from(self.limits.body_timeout.as_millis()).unwrap_or(u64::MAX);
+        self.deadline
+            .set_at(start_ms.saturating_add(budget).saturating_add(earned));
+        match self.read_more().await? {
+            Read::Data => Ok(()),
+            Read::Eof => Err(HttpError::BadRequest("connection closed mid-body").into()),
+            Read::Expired => Err(End::Reject(408, "timed out reading the body".into())),
+        }
+    }
+
+    /// Sends `100 Continue` if the client asked for it and has not sent the body yet.
+    async fn send_continue(&mut self) -> Result<(), End> {
+        self.out.extend_from_slice(CONTINUE);
+        self.flush().await
+    }
+
+    /// Reads the body described by `head`, which starts at `buf[head.len..]`; returns it and
+    /// the number of bytes of `buf` the request used.
+    pub(super) async fn read_body(
+        &mut self,
+        head: &Head,
+        max_body: usize,
+    ) -> Result<(Vec<u8>, usize), End> {
+        let start_ms = self.deadline.now_ms();
+        match head.body {
+            BodyKind::None => Ok((Vec::new(), head.len)),
+            BodyKind::Length(n) => {
+                let n = usize::try_from(n).map_err(|_| HttpError::PayloadTooLarge)?;
+                if n > max_body {
+                    return Err(HttpError::PayloadTooLarge.into());
+                }
+                let end = head.len + n;
+                if head.expect_continue && self.buf.len() < end {
+                    self.send_continue().await?;
+                }
+                self.buf.reserve(end.saturating_sub(self.buf.len()));
+                while self.buf.len() < end {
+                    let received = self.buf.len().saturating_sub(head.len);
+                    self.read_body_more(start_ms, received).await?;
+                }
+                let body = self.buf.get(head.len..end).unwrap_or_default().to_vec();
+                Ok((body, end))
+            }
+            BodyKind::Chunked => {
+                let mut decoder = ChunkedDecoder::new(max_body);
+                let mut used = head.len;
+                let mut continued = !head.expect_continue;
+                loop {
+                    used += decoder.feed(self.buf.get(used..).unwrap_or_default())?;
+                    if decoder.is_done() {
+                        return Ok((decoder.into_body(), used));
+                    }
+                    if !continued {
+                        continued = true;
+                        self.send_continue().await?;
+                    }
+                    let received = self.buf.len().saturating_sub(head.len);
+                    self.read_body_more(start_ms, received).await?;
+                }
+            }
+        }
+    }
+}
