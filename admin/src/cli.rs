@@ -40,6 +40,16 @@ pub struct Cli {
     /// A read-only token `/metrics` also accepts, so a scraper never holds a deploy credential.
     #[arg(long, env = "REG_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Seconds a new connection may take to send its first byte (apart from the keep-alive
+    /// idle wait between requests).
+    #[arg(long, env = "REG_FIRST_BYTE_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub first_byte_timeout: u64,
+    /// Seconds a request body may take before its minimum rate counts.
+    #[arg(long, env = "REG_BODY_TIMEOUT", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout: u64,
+    /// Bytes per second of body that earn one more second (a slower trickle is closed, 408).
+    #[arg(long, env = "REG_BODY_MIN_RATE", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+    pub body_min_rate: u32,
     /// A handler build running longer than this many seconds is killed and reported.
     #[arg(long, env = "REG_BUILD_TIMEOUT", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
     pub build_timeout: u64,

@@ -88,7 +88,11 @@ fn main() -> anyhow::Result<()> {
         Some(Arc::from(t))
     };
 
-    let mut config = DataplaneConfig::new(cli.gateway_addr);
+    let mut config = DataplaneConfig::new(cli.gateway_addr).deadlines(
+        Duration::from_secs(cli.first_byte_timeout),
+        Duration::from_secs(cli.body_timeout),
+        cli.body_min_rate,
+    );
     if let Some(n) = cli.workers {
         config = config.workers(n);
     }

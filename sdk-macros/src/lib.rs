@@ -18,9 +18,11 @@ use proc_macro::TokenStream;
 ///
 /// In a function returning `Response`, `?` works on any error convertible into
 /// `HandlerError`, and yields that error's response.
+///
+/// Misuse (a method, generics, a wrong argument count, order or type, a wrong or missing
+/// return type, `impl Trait`) is a compile error at the offending part of the user's
+/// signature that says what is expected; `tests/fail/` has one case of each.
 #[proc_macro_attribute]
 pub fn handler(attr: TokenStream, item: TokenStream) -> TokenStream {
-    handler::expand(attr.into(), item.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    handler::expand(attr.into(), item.into()).into()
 }

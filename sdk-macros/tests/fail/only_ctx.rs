@@ -1,0 +1,8 @@
+use rust_edge_gateway_sdk::prelude::*;
+
+#[handler]
+pub async fn handle(_ctx: &Context) -> Response {
+    Response::ok(json!({}))
+}
+
+fn main() {}
