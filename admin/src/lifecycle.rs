@@ -346,12 +346,18 @@ impl Lifecycle {
     /// a missing file) queue behind them. Each failure leaves that endpoint in `error`
     /// with the reason.
     pub async fn restore(&self, progress: &RestoreProgress) {
+        let rebuild = self.restore_valid(progress).await;
+        self.restore_rebuilds(rebuild, progress).await;
+    }
+
+    /// The first half of [`Lifecycle::restore`]: serves every running endpoint whose deployed
+    /// library is still valid (fast: a load each) and returns those that need a rebuild.
+    pub async fn restore_valid(&self, progress: &RestoreProgress) -> Vec<Endpoint> {
         let endpoints = match self.store.list_endpoints(&EndpointFilter::default()).await {
             Ok(e) => e,
             Err(e) => {
                 tracing::error!("boot restore: {e}");
-                progress.done.store(true, Ordering::Release);
-                return;
+                return Vec::new();
             }
         };
         let running: Vec<Endpoint> = endpoints
@@ -382,6 +388,12 @@ impl Lifecycle {
                 Err(e) => self.restore_failed(&ep.id, &e.to_string(), progress).await,
             }
         }
+        rebuild
+    }
+
+    /// The second half of [`Lifecycle::restore`]: rebuilds, one after another, the deployed
+    /// code of the endpoints `restore_valid` left, and serves each; then the restore is done.
+    pub async fn restore_rebuilds(&self, rebuild: Vec<Endpoint>, progress: &RestoreProgress) {
         for ep in rebuild {
             tracing::info!(endpoint = %ep.id, "deployed library unusable (gateway changed or file missing); rebuilding the deployed code");
             match self.rebuild_deployed(&ep).await {

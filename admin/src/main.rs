@@ -164,11 +164,13 @@ fn main() -> anyhow::Result<()> {
             .await
             .with_context(|| format!("binding the admin API to {}", cli.admin_addr))?;
         let admin_addr = listener.local_addr()?;
-        // The admin API answers while endpoints are restored: valid libraries load first,
-        // rebuilds queue behind them; /api/health says how far it is.
+        // Endpoints whose library is still valid serve before the ready line (a load each);
+        // rebuilds (another toolchain, a missing file) run behind it while the admin API
+        // answers, and /api/health says how far they are.
+        let started = Instant::now();
+        let rebuild = lifecycle.restore_valid(&restore).await;
         tokio::spawn(async move {
-            let started = Instant::now();
-            lifecycle.restore(&restore).await;
+            lifecycle.restore_rebuilds(rebuild, &restore).await;
             let figures = restore.snapshot();
             if figures["total"].as_u64().unwrap_or(0) > 0 {
                 tracing::info!(

@@ -336,9 +336,18 @@ fn typed<T: DeserializeOwned>(service_type: &str, config: &JsonValue) -> Result<
         ),
         other => other.clone(),
     };
-    serde_json::from_value(cleaned).map_err(|e| ServiceError::Config {
-        service_type: service_type.into(),
-        message: e.to_string(),
+    // The path names the setting at fault: "ssl_mode: unknown variant `maybe`, expected ...".
+    serde_path_to_error::deserialize(cleaned).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        ServiceError::Config {
+            service_type: service_type.into(),
+            message: if path.is_empty() || path == "." {
+                inner.to_string()
+            } else {
+                format!("{path}: {inner}")
+            },
+        }
     })
 }
 
