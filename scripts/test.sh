@@ -54,5 +54,5 @@ echo "using $svc_env"
 step "admin UI bundle (scripts/ui-build.sh --check: npm ci, then admin/ui/dist must match its sources)"
 bash scripts/ui-build.sh --check
 
-step "cargo test (unit, seed samples, handler ABI with real .so files, valgrind)"
+step "cargo test (unit, product docs samples, handler ABI with real .so files, valgrind)"
 cargo test --workspace --no-fail-fast

@@ -1,4 +1,4 @@
-//! The seed's Quick Start against the real binary: create, compile, deploy, curl; then the
+//! The product docs' Quick Start against the real binary: create, compile, deploy, curl; then the
 //! lifecycle around it: hot swap on a new version, a compile error reported at the user's
 //! line with the old version still serving, stop, delete, restart restore.
 

@@ -1,6 +1,6 @@
 //! Cache services against real servers: Redis and memcached through a compiled handler
 //! (get, set with TTL, exists, incr, decr, delete), checked on the server itself, and the
-//! seed's synchronous RedisPool / DbPool from a synchronous handler.
+//! v1 API's synchronous RedisPool / DbPool from a synchronous handler.
 
 mod support;
 
@@ -69,7 +69,7 @@ fn redis_through_a_compiled_handler() {
         .expect("ttl");
     assert!((90..=100).contains(&ttl), "TTL set on the server: {ttl}");
 
-    // The seed's synchronous pools, from a synchronous handler, on the same actors.
+    // The v1 API's synchronous pools, from a synchronous handler, on the same actors.
     let lite = gw.service("lite", "sqlite", json!({"path": "sync.db"}));
     gw.activate(&lite);
     gw.handler(

@@ -1,4 +1,4 @@
-//! The seed's `Storage` abstraction from a synchronous handler on the same actors, on each
+//! The product docs' `Storage` abstraction from a synchronous handler on the same actors, on each
 //! kind of backend: a SQLite table, MinIO objects, and FTP and SFTP files. The records are
 //! then checked on the backend itself.
 

@@ -116,7 +116,7 @@ pub struct Snapshot {
     pub endpoints: Vec<Arc<Endpoint>>,
 }
 
-/// The seed's `swap_graceful` result.
+/// The product docs' `swap_graceful` result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct SwapResult {
     /// Whether the new version now takes new requests.
@@ -127,7 +127,7 @@ pub struct SwapResult {
     pub draining: bool,
 }
 
-/// The seed's registry statistics.
+/// The product docs' registry statistics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct RegistryStats {
     /// Endpoints with a loaded handler.

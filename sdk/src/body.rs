@@ -8,7 +8,7 @@ use std::fmt;
 /// Bodies are binary-safe: any bytes survive a round trip unchanged. Text helpers
 /// ([`Body::as_str`], [`Body::text`], `Display`) look at the bytes as UTF-8.
 ///
-/// The seed documentation shows `body: Option<String>`; a `String` cannot carry arbitrary
+/// The product docs show `body: Option<String>`; a `String` cannot carry arbitrary
 /// bytes (file uploads, images), so the SDK uses this type instead. Code written for the
 /// string form keeps working for the common calls: `body.as_bytes()`, `body.len()`,
 /// `body.to_string()`, `{}` and `{:?}` formatting, and comparison with `&str`.

@@ -20,7 +20,7 @@ use crate::Response;
 /// (into `InternalError`: a bare message says nothing about who is at fault, so it is a
 /// server error; use a specific variant for client errors).
 ///
-/// The seed documentation also shows `HandlerError::NotFound("...")`; it contradicts the
+/// The product docs also show `HandlerError::NotFound("...")`; it contradicts the
 /// documented definition (a unit `NotFound` plus `NotFoundMessage(String)`), which is what
 /// the SDK implements.
 #[derive(Debug, thiserror::Error)]

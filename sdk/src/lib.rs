@@ -26,7 +26,7 @@
 //!   accepts `async fn(&Context, Request)` (or just `(Request)`) returning `Response` or
 //!   `Result<Response, HandlerError>`; in a function returning `Response`, `?` works too and
 //!   an error becomes that error's response. Synchronous functions work as well.
-//! - The seed's v1 API, for existing code: [`handler_loop!`], [`handler_loop_result!`],
+//! - The v1 API, for existing code: [`handler_loop!`], [`handler_loop_result!`],
 //!   [`handler_loop_async_result!`] and the blocking [`DbPool`](compat::DbPool),
 //!   [`RedisPool`](compat::RedisPool), [`FtpPool`](compat::FtpPool),
 //!   [`EmailPool`](compat::EmailPool) and [`Storage`](compat::Storage).
@@ -44,13 +44,13 @@
 //!   destructor) becomes a 500 response for that request; the gateway keeps serving.
 //! - **One handler per library.** Each endpoint is its own crate with one entry point.
 //!
-//! ## Where the seed documentation contradicts itself
+//! ## Where the product docs contradict themselves
 //! - `Request::body` and `Response::body` are `Option<Body>`, not `Option<String>`, so
 //!   binary uploads and downloads survive unchanged ([`Body`] keeps the string-like calls).
 //! - `HandlerError::NotFound` is a unit variant with `NotFoundMessage(String)` beside it, as
 //!   in the documented definition; examples writing `NotFound("...")` do not compile.
 //! - SQL parameters are `&[&dyn SqlParam]` in both the async and the `DbPool` API
-//!   (`&[&user_id]`, as in the seed's "Query with Parameters"); write `&[&name]`, not
+//!   (`&[&user_id]`, as in the product docs' "Query with Parameters"); write `&[&name]`, not
 //!   `&[name]`. `query` always takes the parameter slice (`&[]` for none).
 //! - `Storage::list(Some(f))` keeps records whose `status` is `f` on every backend.
 //! - A `&str` or `String` error converted by `?` is a 500 (`InternalError`).

@@ -1,4 +1,4 @@
-//! The declarative entry macros: `handler_loop!` and friends (the seed's v1 style), and the
+//! The declarative entry macros: `handler_loop!` and friends (the v1 style), and the
 //! export block every entry point shares.
 
 /// Exports the symbols of a handler library around an entry. Used by `#[handler]` and the
@@ -49,7 +49,7 @@ macro_rules! __export_library {
     };
 }
 
-/// Exports a synchronous `fn(Request) -> Response` as the library's handler (seed v1 style).
+/// Exports a synchronous `fn(Request) -> Response` as the library's handler (v1 style).
 ///
 /// The function runs on a thread that may block, so it can use the blocking `DbPool`,
 /// `RedisPool`, `FtpPool`, `EmailPool` and `Storage` clients.

@@ -1,4 +1,4 @@
-// Test handler: the Context cache API (pool_id "kv") and the seed's RedisPool.
+// Test handler: the Context cache API (pool_id "kv") and the product docs' RedisPool.
 use rust_edge_gateway_sdk::prelude::*;
 
 #[handler]

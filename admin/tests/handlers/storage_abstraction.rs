@@ -1,4 +1,4 @@
-// Test handler: the seed's Storage abstraction (synchronous) on a service bound as "store":
+// Test handler: the product docs' Storage abstraction (synchronous) on a service bound as "store":
 // ?backend=db (a SQL table), obj (MinIO objects) or file (FTP/SFTP files).
 use rust_edge_gateway_sdk::prelude::*;
 

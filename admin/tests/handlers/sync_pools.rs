@@ -1,4 +1,4 @@
-// Test handler: the seed's synchronous API (RedisPool, DbPool) from a synchronous handler.
+// Test handler: the v1 API's synchronous clients (RedisPool, DbPool) from a synchronous handler.
 use rust_edge_gateway_sdk::prelude::*;
 
 fn handle(req: Request) -> Response {

@@ -1,4 +1,4 @@
-//! The seed's synchronous (v1-style) API: `handler_loop!` handlers and the `*Pool` clients.
+//! The v1 API's synchronous handlers and clients: `handler_loop!` handlers and the `*Pool` clients.
 //!
 //! These calls block the calling thread until the service answers, so handlers using them
 //! are exported as [`HandlerEntry::Blocking`](crate::abi::HandlerEntry::Blocking) and the

@@ -20,7 +20,7 @@ enum Backend {
 /// - Object storage and file servers: one `{base_path}/{id}.json` document per record.
 ///
 /// `list(Some(filter))` keeps the records whose `status` field equals `filter`, on every
-/// backend, so the same handler code behaves the same whatever the backend (the seed
+/// backend, so the same handler code behaves the same whatever the backend (the product docs
 /// describes a backend-specific filter; one meaning is what makes handlers portable).
 /// Calls block until the service answers: use `Storage` from synchronous handlers.
 #[derive(Clone, Debug)]
