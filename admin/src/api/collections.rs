@@ -1,12 +1,10 @@
 //! `/api/collections`: CRUD and a collection's endpoints.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
-use axum::Json;
 use serde::Deserialize;
 
 use super::envelope::{ok, ApiError, ApiResult};
-use super::{body, AppState};
+use super::{ApiJson, AppState};
 use crate::store::collections::{CollectionUpdate, NewCollection};
 use crate::store::endpoints::{status, EndpointFilter};
 
@@ -30,11 +28,8 @@ pub async fn list(State(s): State<AppState>, Query(q): Query<ByDomain>) -> ApiRe
 }
 
 /// `POST /api/collections`
-pub async fn create(
-    State(s): State<AppState>,
-    b: Result<Json<NewCollection>, JsonRejection>,
-) -> ApiResult {
-    let c = body(b)?;
+pub async fn create(State(s): State<AppState>, ApiJson(b): ApiJson<NewCollection>) -> ApiResult {
+    let c = b;
     if c.name.trim().is_empty() {
         return Err(ApiError::bad_request("name is required"));
     }
@@ -61,9 +56,9 @@ pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult
 pub async fn update(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    b: Result<Json<CollectionUpdate>, JsonRejection>,
+    ApiJson(b): ApiJson<CollectionUpdate>,
 ) -> ApiResult {
-    let u = body(b)?;
+    let u = b;
     check_base_path(&u.base_path.clone().flatten())?;
     let c = s
         .store

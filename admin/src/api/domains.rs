@@ -1,11 +1,9 @@
 //! `/api/domains`: CRUD and a domain's collections.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::Json;
 
 use super::envelope::{ok, ApiError, ApiResult};
-use super::{body, AppState};
+use super::{ApiJson, AppState};
 use crate::store::domains::{DomainUpdate, NewDomain};
 
 fn check_host(host: &str) -> Result<(), ApiError> {
@@ -29,11 +27,8 @@ pub async fn list(State(s): State<AppState>) -> ApiResult {
 }
 
 /// `POST /api/domains`
-pub async fn create(
-    State(s): State<AppState>,
-    b: Result<Json<NewDomain>, JsonRejection>,
-) -> ApiResult {
-    let d = body(b)?;
+pub async fn create(State(s): State<AppState>, ApiJson(b): ApiJson<NewDomain>) -> ApiResult {
+    let d = b;
     if d.name.trim().is_empty() {
         return Err(ApiError::bad_request("name is required"));
     }
@@ -54,9 +49,9 @@ pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult
 pub async fn update(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    b: Result<Json<DomainUpdate>, JsonRejection>,
+    ApiJson(b): ApiJson<DomainUpdate>,
 ) -> ApiResult {
-    let u = body(b)?;
+    let u = b;
     if let Some(h) = &u.host {
         check_host(h)?;
     }

@@ -1,12 +1,10 @@
 //! `/api/endpoints`: CRUD, start, stop, logs (compile is in `compile.rs`).
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::Json;
 
 use super::envelope::{ok, ApiError, ApiResult};
-use super::{body, AppState};
+use super::{ApiJson, AppState};
 use crate::compiler::validate_dependencies;
 use crate::store::endpoints::{
     check_vars, merge_secrets, EndpointFilter, EndpointUpdate, NewEndpoint,
@@ -48,11 +46,8 @@ pub async fn list(State(s): State<AppState>, Query(f): Query<EndpointFilter>) ->
 }
 
 /// `POST /api/endpoints`
-pub async fn create(
-    State(s): State<AppState>,
-    b: Result<Json<NewEndpoint>, JsonRejection>,
-) -> ApiResult {
-    let e = body(b)?;
+pub async fn create(State(s): State<AppState>, ApiJson(b): ApiJson<NewEndpoint>) -> ApiResult {
+    let e = b;
     crate::route::check_name(&e.name)?;
     crate::route::check(&e.method, &e.path, &e.domain)?;
     check_vars(
@@ -86,9 +81,9 @@ pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult
 pub async fn update(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    b: Result<Json<EndpointUpdate>, JsonRejection>,
+    ApiJson(b): ApiJson<EndpointUpdate>,
 ) -> ApiResult {
-    let u = body(b)?;
+    let u = b;
     let cur = find(&s, &id).await?;
     if let Some(name) = &u.name {
         crate::route::check_name(name)?;

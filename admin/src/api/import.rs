@@ -3,13 +3,11 @@
 //! the same from a ZIP with the handlers' code, shared dependencies and extra routes, then
 //! optionally compiled and started.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Multipart, Query, State};
-use axum::Json;
 use serde::Deserialize;
 
 use super::envelope::{ok, ApiError, ApiResult};
-use super::{body, AppState};
+use super::{ApiJson, AppState};
 use crate::bundle::{normalize, read as read_bundle, Route};
 use crate::compiler::validate_dependencies;
 use crate::openapi::{self, Op};
@@ -121,11 +119,8 @@ fn collection_json(c: Option<&Collection>) -> serde_json::Value {
 }
 
 /// `POST /api/import/openapi`
-pub async fn openapi(
-    State(s): State<AppState>,
-    b: Result<Json<OpenApiImport>, JsonRejection>,
-) -> ApiResult {
-    let req = body(b)?;
+pub async fn openapi(State(s): State<AppState>, ApiJson(b): ApiJson<OpenApiImport>) -> ApiResult {
+    let req = b;
     if req.domain.trim().is_empty() {
         return Err(ApiError::bad_request("domain is required (a host or *)"));
     }

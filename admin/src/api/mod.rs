@@ -64,10 +64,30 @@ pub struct AppState {
     pub gateway: std::net::SocketAddr,
 }
 
-/// The body of a request as `T`, or a 400 in the envelope saying what is wrong.
-pub fn body<T>(r: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    r.map(|Json(v)| v)
-        .map_err(|e| ApiError::bad_request(format!("invalid request body: {}", e.body_text())))
+/// A JSON request body as `T`; a body that is not JSON, or not shaped like `T`, is a 400 in
+/// the API's envelope saying what is wrong (axum's own rejection is plain text).
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(e: JsonRejection) -> Self {
+        ApiError::bad_request(format!("invalid request body: {}", e.body_text()))
+    }
 }
 
 /// Whether `given` is `token`, compared in constant time: the answer must not say how much

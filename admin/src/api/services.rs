@@ -1,13 +1,11 @@
 //! `/api/services`: CRUD (secrets masked on every read), activate / deactivate / test of the
 //! service actors, and endpoint bindings.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 
 use super::envelope::{ok, ApiError, ApiResult};
-use super::{body, AppState};
+use super::{ApiJson, AppState};
 use crate::actors;
 use crate::store::services::{Binding, NewService, ServiceUpdate, SERVICE_TYPES};
 use rust_edge_gateway_services::ServiceConfig;
@@ -25,11 +23,8 @@ pub async fn list(State(s): State<AppState>) -> ApiResult {
 }
 
 /// `POST /api/services`
-pub async fn create(
-    State(s): State<AppState>,
-    b: Result<Json<NewService>, JsonRejection>,
-) -> ApiResult {
-    let n = body(b)?;
+pub async fn create(State(s): State<AppState>, ApiJson(b): ApiJson<NewService>) -> ApiResult {
+    let n = b;
     if n.name.trim().is_empty() {
         return Err(ApiError::bad_request("name is required"));
     }
@@ -62,9 +57,9 @@ pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult
 pub async fn update(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    b: Result<Json<ServiceUpdate>, JsonRejection>,
+    ApiJson(b): ApiJson<ServiceUpdate>,
 ) -> ApiResult {
-    let u = body(b)?;
+    let u = b;
     if u.config.as_ref().is_some_and(|c| !c.is_object()) {
         return Err(ApiError::bad_request("config must be a JSON object"));
     }
@@ -199,11 +194,8 @@ pub struct DraftTest {
 /// `POST /api/services/test` with `{service_type, config, id?}`: connects with a
 /// configuration that is not saved (the form's "Test connection"); nothing is stored and no
 /// actor starts. Answers like `/services/{id}/test`.
-pub async fn test_draft(
-    State(s): State<AppState>,
-    b: Result<Json<DraftTest>, JsonRejection>,
-) -> ApiResult {
-    let d = body(b)?;
+pub async fn test_draft(State(s): State<AppState>, ApiJson(b): ApiJson<DraftTest>) -> ApiResult {
+    let d = b;
     if !SERVICE_TYPES.contains(&d.service_type.as_str()) {
         return Err(ApiError::bad_request(format!(
             "service_type must be one of {}",
@@ -238,9 +230,9 @@ pub async fn test_draft(
 pub async fn bind(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    b: Result<Json<Binding>, JsonRejection>,
+    ApiJson(b): ApiJson<Binding>,
 ) -> ApiResult {
-    let binding = body(b)?;
+    let binding = b;
     super::endpoints::find(&s, &id).await?;
     if s.store.get_service(&binding.service_id).await?.is_none() {
         return Err(ApiError::bad_request(format!(

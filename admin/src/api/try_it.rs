@@ -11,17 +11,15 @@
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, Request, StatusCode};
-use axum::Json;
 use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::envelope::{ok, ApiError, ApiResult};
-use super::{body, AppState};
+use super::{ApiJson, AppState};
 
 /// Largest answer body shown (bigger ones are cut).
 const MAX_SHOWN: usize = 1024 * 1024;
@@ -47,9 +45,9 @@ pub struct TryRequest {
 pub async fn try_it(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    req: Result<Json<TryRequest>, JsonRejection>,
+    ApiJson(req): ApiJson<TryRequest>,
 ) -> ApiResult {
-    let t = body(req)?;
+    let t = req;
     let e = super::endpoints::find(&s, &id).await?;
     let base = s
         .store
