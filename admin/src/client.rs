@@ -11,6 +11,31 @@ use std::time::{Duration, Instant};
 use clap::Subcommand;
 use serde_json::{json, Value};
 
+/// The route a deploy targets, as flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RouteFlags {
+    /// Route path, e.g. /hello or /pets/{id}.
+    #[arg(long)]
+    pub path: String,
+    /// HTTP method.
+    #[arg(long, default_value = "GET")]
+    pub method: String,
+    /// Host the route answers on (`*` for all).
+    #[arg(long, default_value = "*")]
+    pub domain: String,
+}
+
+impl RouteFlags {
+    fn args(&self, name: Option<String>) -> RouteArgs {
+        RouteArgs {
+            path: self.path.clone(),
+            method: self.method.to_ascii_uppercase(),
+            domain: self.domain.clone(),
+            name,
+        }
+    }
+}
+
 /// Client subcommands.
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
@@ -30,15 +55,9 @@ pub enum Command {
     Dev {
         /// The handler source (a `src/lib.rs`).
         file: std::path::PathBuf,
-        /// Route path, e.g. /hello or /pets/{id}.
-        #[arg(long)]
-        path: String,
-        /// HTTP method.
-        #[arg(long, default_value = "GET")]
-        method: String,
-        /// Host the route answers on (`*` for all).
-        #[arg(long, default_value = "*")]
-        domain: String,
+        /// The route.
+        #[command(flatten)]
+        route: RouteFlags,
         /// A TOML file of Cargo dependencies (a `[dependencies]` table, or the table
         /// itself), watched like FILE.
         #[arg(long)]
@@ -71,15 +90,9 @@ pub enum EndpointCmd {
     /// Creates (or updates) the endpoint of METHOD PATH with the handler in FILE, compiles
     /// it and starts it (a hot swap when it was running).
     Deploy {
-        /// Route path, e.g. /hello or /pets/{id}.
-        #[arg(long)]
-        path: String,
-        /// HTTP method.
-        #[arg(long, default_value = "GET")]
-        method: String,
-        /// Host the route answers on (`*` for all).
-        #[arg(long, default_value = "*")]
-        domain: String,
+        /// The route.
+        #[command(flatten)]
+        route: RouteFlags,
         /// Display name (default: from the path).
         #[arg(long)]
         name: Option<String>,
@@ -375,21 +388,14 @@ pub fn run(base: &str, token: Option<String>, cmd: &Command) -> Result<(), Clien
     };
     match cmd {
         Command::Endpoint(EndpointCmd::Deploy {
-            path,
-            method,
-            domain,
+            route,
             name,
             vars,
             secrets,
             file,
         }) => {
             let code = read(file)?;
-            let route = RouteArgs {
-                path: path.clone(),
-                method: method.to_ascii_uppercase(),
-                domain: domain.clone(),
-                name: name.clone(),
-            };
+            let route = route.args(name.clone());
             let extra = var_fields(&api, &route, vars, secrets)?;
             let id = deploy_code(
                 &api,
@@ -400,19 +406,8 @@ pub fn run(base: &str, token: Option<String>, cmd: &Command) -> Result<(), Clien
             )?;
             println!("{id} {} {} running", route.method, route.path);
         }
-        Command::Dev {
-            file,
-            path,
-            method,
-            domain,
-            deps,
-        } => {
-            let route = RouteArgs {
-                path: path.clone(),
-                method: method.to_ascii_uppercase(),
-                domain: domain.clone(),
-                name: None,
-            };
+        Command::Dev { file, route, deps } => {
+            let route = route.args(None);
             crate::dev_loop::run(&api, &route, file, deps.as_deref())?;
         }
         Command::Endpoint(EndpointCmd::List) => {
