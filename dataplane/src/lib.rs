@@ -21,6 +21,7 @@ pub mod alloc;
 pub mod blocking;
 pub mod config;
 pub mod error;
+pub mod fd_limit;
 pub mod host;
 pub mod http;
 pub mod library;

@@ -45,6 +45,28 @@ impl Dataplane {
     /// Starts the workers and returns once every one of them listens.
     pub fn start(config: DataplaneConfig) -> Result<Self, StartError> {
         config.validate()?;
+        let mut config = config;
+        match crate::fd_limit::raise() {
+            Ok(fds) => {
+                let cap = crate::fd_limit::connections_per_worker(
+                    fds.soft,
+                    config.workers,
+                    config.max_connections_per_worker,
+                );
+                tracing::info!(
+                    "open files: soft limit {} -> {} (hard {}); {} connections per worker, {} descriptors kept for the control side",
+                    fds.soft_before,
+                    fds.soft,
+                    fds.hard,
+                    cap,
+                    crate::fd_limit::reserve(fds.soft)
+                );
+                config.max_connections_per_worker = cap;
+            }
+            Err(e) => {
+                tracing::warn!("RLIMIT_NOFILE unreadable ({e}); connection caps as configured")
+            }
+        }
         let config = Arc::new(config);
         let pool = Arc::new(BlockingPool::new(config.blocking_threads, 4096)?);
         let shutdown = Arc::new(AtomicBool::new(false));
