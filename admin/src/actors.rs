@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use rust_edge_gateway_dataplane::host::{
-    connect_services, connect_services_direct, set_immediate, ServiceRequest,
+    connect_services, serve_calls_from, set_immediate, ServiceRequest,
 };
 use rust_edge_gateway_services::{ServiceDef, ServiceHub};
 
@@ -25,18 +25,14 @@ const BRIDGE_QUEUE: usize = 8192;
 
 /// Connects the dataplane's service calls to `hub`.
 pub fn connect(hub: &ServiceHub) -> std::io::Result<()> {
+    if std::env::var("REG_SERVICE_BRIDGE").as_deref() != Ok("channel") {
+        serve_calls_from(hub);
+        return Ok(());
+    }
     let answering = hub.clone();
     set_immediate(Box::new(move |scope, call| {
         answering.answer_now(scope, call)
     }));
-    if std::env::var("REG_SERVICE_BRIDGE").as_deref() != Ok("channel") {
-        let hub = hub.clone();
-        connect_services_direct(Box::new(move |req: ServiceRequest| {
-            let reply = req.reply;
-            hub.submit(req.scope, req.call, Box::new(move |r| reply.send(r)));
-        }));
-        return Ok(());
-    }
     let (tx, rx) = crossbeam_channel::bounded::<ServiceRequest>(BRIDGE_QUEUE);
     if !connect_services(tx) {
         tracing::warn!("service bridge already connected");

@@ -14,8 +14,7 @@ use serde_json::{json, Value};
 
 use crate::client::{Api, ClientError};
 
-/// What a masked secret reads as in the API.
-const MASK: &str = "********";
+use crate::store::services::MASK;
 
 /// The document.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 //! Ctrl-C leaves the endpoint as it is.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -121,16 +121,11 @@ pub fn run(
         "[dev] watching {} (Ctrl-C to stop; the endpoint stays)",
         file.display()
     );
-    let mut last_look = Instant::now();
     loop {
         std::thread::sleep(POLL);
         if let Some(i) = &id {
             seen = print_new_logs(api, i, seen);
         }
-        if last_look.elapsed() < POLL {
-            continue;
-        }
-        last_look = Instant::now();
         let Ok((now_code, now_deps)) = snapshot(file, deps) else {
             continue; // mid-save (an editor writes a new file and renames it)
         };

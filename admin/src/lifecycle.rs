@@ -63,6 +63,18 @@ pub enum LifecycleError {
     Store(#[from] StoreError),
 }
 
+impl From<CompileError> for LifecycleError {
+    fn from(e: CompileError) -> Self {
+        match e {
+            CompileError::Failed(_) | CompileError::TimedOut(_) => {
+                LifecycleError::CompileFailed(e.to_string())
+            }
+            CompileError::InvalidDependencies(m) => LifecycleError::InvalidDependencies(m),
+            other => LifecycleError::Compiler(other),
+        }
+    }
+}
+
 /// What a successful compile answers.
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildReport {
@@ -97,13 +109,6 @@ pub struct RestoreProgress {
 }
 
 impl RestoreProgress {
-    /// A restore that has nothing to do (tests, tools).
-    pub fn finished() -> Self {
-        let p = RestoreProgress::default();
-        p.done.store(true, Ordering::Relaxed);
-        p
-    }
-
     /// Whether every endpoint to restore has been handled.
     pub fn is_done(&self) -> bool {
         self.done.load(Ordering::Acquire)
@@ -214,18 +219,16 @@ impl Lifecycle {
                     duration: built.duration,
                 })
             }
-            Err(err @ (CompileError::Failed(_) | CompileError::TimedOut(_))) => {
-                let diag = err.to_string();
-                // A running endpoint keeps running its deployed version.
-                self.store
-                    .set_build_outcome(id, status::ERROR, Some(&diag))
-                    .await?;
-                Err(LifecycleError::CompileFailed(diag))
+            Err(err) => {
+                let err = LifecycleError::from(err);
+                if let LifecycleError::CompileFailed(diag) = &err {
+                    // A running endpoint keeps running its deployed version.
+                    self.store
+                        .set_build_outcome(id, status::ERROR, Some(diag))
+                        .await?;
+                }
+                Err(err)
             }
-            Err(CompileError::InvalidDependencies(m)) => {
-                Err(LifecycleError::InvalidDependencies(m))
-            }
-            Err(other) => Err(LifecycleError::Compiler(other)),
         }
     }
 
@@ -449,13 +452,7 @@ impl Lifecycle {
         let built = self
             .compiler
             .compile(&ep.id, &deployed.code, &deployed.dependencies)
-            .await
-            .map_err(|e| match e {
-                CompileError::Failed(_) | CompileError::TimedOut(_) => {
-                    LifecycleError::CompileFailed(e.to_string())
-                }
-                other => LifecycleError::Compiler(other),
-            })?;
+            .await?;
         let lib = built.library.display().to_string();
         let served = self
             .restore_serve(&ep.id, deployed.version, Some(&lib))

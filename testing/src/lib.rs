@@ -30,9 +30,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 pub use request::TestRequest;
-use rust_edge_gateway_dataplane::host::{
-    connect_services_direct, set_immediate, set_vars, ServiceRequest, HOST_VTABLE,
-};
+use rust_edge_gateway_dataplane::host::{serve_calls_from, set_vars, HOST_VTABLE};
 use rust_edge_gateway_sdk::abi::CallScope;
 pub use rust_edge_gateway_sdk::{Context, Request, Response};
 use rust_edge_gateway_services::{ServiceDef, ServiceHub};
@@ -70,15 +68,7 @@ fn shared() -> &'static Shared {
         let dir = tempfile::tempdir()
             .unwrap_or_else(|e| panic!("no temporary dir for the test gateway: {e}"));
         let hub = ServiceHub::new(dir.path(), runtime.handle().clone());
-        let answering = hub.clone();
-        set_immediate(Box::new(move |scope, call| {
-            answering.answer_now(scope, call)
-        }));
-        let submitting = hub.clone();
-        connect_services_direct(Box::new(move |req: ServiceRequest| {
-            let reply = req.reply;
-            submitting.submit(req.scope, req.call, Box::new(move |r| reply.send(r)));
-        }));
+        serve_calls_from(&hub);
         Shared {
             runtime,
             hub,

@@ -235,8 +235,7 @@ pub struct EndpointFilter {
     pub enabled: Option<bool>,
 }
 
-/// What a masked secret reads as.
-pub const MASK: &str = "********";
+use super::services::MASK;
 
 fn masked_secrets<S: serde::Serializer>(
     secrets: &BTreeMap<String, String>,

@@ -10,9 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use rust_edge_gateway_dataplane::host::{
-    connect_services_direct, set_immediate, ServiceRequest, HOST_VTABLE,
-};
+use rust_edge_gateway_dataplane::host::{serve_calls_from, HOST_VTABLE};
 use rust_edge_gateway_sdk::abi::host::{ServiceCall, ServiceOp, SqlValue};
 use rust_edge_gateway_services::{ServiceDef, ServiceHub};
 
@@ -67,15 +65,7 @@ fn main() -> Result<(), String> {
     control
         .block_on(hub.activate(&def, true))
         .map_err(|e| e.to_string())?;
-    let answering = hub.clone();
-    set_immediate(Box::new(move |scope, call| {
-        answering.answer_now(scope, call)
-    }));
-    let submitting = hub.clone();
-    connect_services_direct(Box::new(move |req: ServiceRequest| {
-        let reply = req.reply;
-        submitting.submit(req.scope, req.call, Box::new(move |r| reply.send(r)));
-    }));
+    serve_calls_from(&hub);
 
     let mut rt = monoio::RuntimeBuilder::<monoio::FusionDriver>::new()
         .enable_timer()

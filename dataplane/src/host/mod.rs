@@ -5,6 +5,7 @@
 //! turns them into a fault or a log line.
 
 mod bridge;
+mod hub;
 mod log;
 mod timer;
 mod vars;
@@ -13,6 +14,7 @@ pub use bridge::{
     connect_services, connect_services_direct, mark_worker_thread, set_immediate, DirectSink,
     Immediate, ReplyTo, ServiceRequest,
 };
+pub use hub::serve_calls_from;
 pub use log::{set_log_sink, LogSink};
 pub use vars::set_vars;
 
