@@ -17,33 +17,41 @@ fn key(tag: &str) -> String {
     format!("gw-test:{tag}:{}", std::process::id())
 }
 
+/// One call that must answer 200; a failure shows the status and the body.
+fn ok(gw: &Gateway, uri: &str) -> serde_json::Value {
+    let (s, v) = gw.get_json(uri);
+    assert_eq!(s, 200, "GET {uri}: {v}");
+    v
+}
+
 fn cache_flow(gw: &Gateway, path: &str, key: &str, server_get: &dyn Fn(&str) -> String) {
-    let (s, v) = gw.get_json(&format!("{path}?op=set&key={key}&ttl=120"));
-    assert_eq!(s, 200, "{v}");
+    ok(gw, &format!("{path}?op=set&key={key}&ttl=120"));
     assert_eq!(
         server_get(key).trim(),
         r#"{"hello":"cache"}"#,
         "stored on the server"
     );
-    let (_, v) = gw.get_json(&format!("{path}?op=get&key={key}"));
+    let v = ok(gw, &format!("{path}?op=get&key={key}"));
     assert_eq!(v["value"], json!({"hello": "cache"}));
-    let (_, v) = gw.get_json(&format!("{path}?op=exists&key={key}"));
+    let v = ok(gw, &format!("{path}?op=exists&key={key}"));
     assert_eq!(v["exists"], true);
-    let (_, v) = gw.get_json(&format!("{path}?op=delete&key={key}"));
+    let v = ok(gw, &format!("{path}?op=delete&key={key}"));
     assert_eq!(v["deleted"], true);
-    let (_, v) = gw.get_json(&format!("{path}?op=delete&key={key}"));
+    let v = ok(gw, &format!("{path}?op=delete&key={key}"));
     assert_eq!(v["deleted"], false);
-    let (_, v) = gw.get_json(&format!("{path}?op=get&key={key}"));
+    let v = ok(gw, &format!("{path}?op=get&key={key}"));
     assert_eq!(v["value"], serde_json::Value::Null);
     let counter = format!("{key}:n");
+    // A counter left by an earlier run that died with the same process id starts over.
+    ok(gw, &format!("{path}?op=delete&key={counter}"));
     for want in [1, 2, 3] {
-        let (_, v) = gw.get_json(&format!("{path}?op=incr&key={counter}"));
-        assert_eq!(v["value"], want);
+        let v = ok(gw, &format!("{path}?op=incr&key={counter}"));
+        assert_eq!(v["value"], want, "incr {counter}");
     }
-    let (_, v) = gw.get_json(&format!("{path}?op=decr&key={counter}"));
+    let v = ok(gw, &format!("{path}?op=decr&key={counter}"));
     assert_eq!(v["value"], 2);
     assert_eq!(server_get(&counter).trim(), "2");
-    gw.get_json(&format!("{path}?op=delete&key={counter}"));
+    ok(gw, &format!("{path}?op=delete&key={counter}"));
 }
 
 #[test]
@@ -62,11 +70,12 @@ fn redis_through_a_compiled_handler() {
     cache_flow(&gw, "/kv", &k, &|k| {
         run("redis-cli", &["-h", "127.0.0.1", "GET", k])
     });
-    gw.get_json(&format!("/kv?op=set&key={k}&ttl=100"));
-    let ttl: u64 = run("redis-cli", &["-h", "127.0.0.1", "TTL", &k])
+    ok(&gw, &format!("/kv?op=set&key={k}&ttl=100"));
+    let ttl = run("redis-cli", &["-h", "127.0.0.1", "TTL", &k]);
+    let ttl: u64 = ttl
         .trim()
         .parse()
-        .expect("ttl");
+        .unwrap_or_else(|e| panic!("TTL of {k}: {ttl:?}: {e}"));
     assert!((90..=100).contains(&ttl), "TTL set on the server: {ttl}");
 
     // The v1 API's synchronous pools, from a synchronous handler, on the same actors.
