@@ -63,6 +63,9 @@ pub enum Command {
         #[arg(long)]
         deps: Option<std::path::PathBuf>,
     },
+    /// Exits 0 when the management API answers `GET /api/health` as healthy, 1 otherwise
+    /// (a container `HEALTHCHECK` or a supervisor's probe; no token needed).
+    Health,
     /// Writes the gateway's whole state (domains, collections, endpoints with their code,
     /// services without secrets, bindings) as one YAML document.
     Export {
@@ -161,6 +164,9 @@ pub enum ClientError {
     /// A configuration document is not valid, or cannot be applied.
     #[error("{0}")]
     Apply(String),
+    /// The health check answered, but not healthy.
+    #[error("unhealthy: {0}")]
+    Unhealthy(String),
 }
 
 /// A client of one gateway's management API.
@@ -168,6 +174,7 @@ pub enum ClientError {
 pub struct Api {
     base: String,
     token: Option<String>,
+    timeout: Duration,
 }
 
 impl Api {
@@ -176,7 +183,14 @@ impl Api {
         Api {
             base: base.to_string(),
             token,
+            // Compiles answer when they are done.
+            timeout: Duration::from_secs(1800),
         }
+    }
+
+    /// The same API with calls bounded by `timeout`.
+    pub fn with_timeout(self, timeout: Duration) -> Self {
+        Api { timeout, ..self }
     }
 
     /// Calls `method /api{path}`: the envelope's data, or the API's error.
@@ -187,7 +201,7 @@ impl Api {
         body: Option<Value>,
     ) -> Result<Value, ClientError> {
         let url = format!("{}/api{path}", self.base.trim_end_matches('/'));
-        let mut req = ureq::request(method, &url).timeout(Duration::from_secs(1800));
+        let mut req = ureq::request(method, &url).timeout(self.timeout);
         if let Some(t) = &self.token {
             req = req.set("Authorization", &format!("Bearer {t}"));
         }
@@ -382,11 +396,27 @@ pub fn endpoint_on(api: &Api, route: &RouteArgs) -> Result<Option<String>, Clien
 
 /// Runs a client command against the admin API at `base`.
 pub fn run(base: &str, token: Option<String>, cmd: &Command) -> Result<(), ClientError> {
-    let api = Api {
-        base: base.to_string(),
-        token,
-    };
+    let api = Api::new(base, token);
     match cmd {
+        Command::Health => {
+            // Open route, short bound: a container HEALTHCHECK runs this every few seconds.
+            let v = api
+                .with_timeout(Duration::from_secs(5))
+                .call("GET", "/health", None)?;
+            if v["status"] != "healthy" {
+                return Err(ClientError::Unhealthy(v.to_string()));
+            }
+            let restore = &v["restore"];
+            println!(
+                "healthy (version {}, restore {})",
+                v["version"].as_str().unwrap_or("?"),
+                if restore["done"] == true {
+                    "done"
+                } else {
+                    "in progress"
+                }
+            );
+        }
         Command::Endpoint(EndpointCmd::Deploy {
             route,
             name,

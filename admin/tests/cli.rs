@@ -121,3 +121,31 @@ fn deploy_list_logs_import_and_errors() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn health_exits_zero_on_a_healthy_gateway_and_one_when_it_is_down() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gw = Gateway::start(dir.path(), &[]);
+    let out = cli(&gw, &["health"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("healthy"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let admin = gw.admin;
+    drop(gw);
+    let out = Command::new(env!("CARGO_BIN_EXE_rust-edge-gateway"))
+        .arg("health")
+        .env("REG_ADMIN_URL", format!("http://{admin}"))
+        .env("REG_DATA_DIR", dir.path())
+        .output()
+        .expect("run the client");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("not reachable"),
+        "{}",
+        text(&out.stderr)
+    );
+}
