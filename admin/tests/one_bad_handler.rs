@@ -65,9 +65,13 @@ pub async fn handle(_ctx: &Context, req: Request) -> Response {
 /// `GET path` on a fresh connection that gives up after `timeout`; `None` without an
 /// answer (refused, reset, closed or timed out).
 fn get_within(gw: &Gateway, path: &str, timeout: Duration) -> Option<(u16, Value)> {
+    fresh_get(gw.gateway, path, timeout)
+}
+
+fn fresh_get(addr: std::net::SocketAddr, path: &str, timeout: Duration) -> Option<(u16, Value)> {
     use std::io::{Read, Write};
     let raw = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    let mut stream = std::net::TcpStream::connect_timeout(&gw.gateway, timeout).ok()?;
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout).ok()?;
     stream.set_read_timeout(Some(timeout)).ok()?;
     stream.write_all(raw.as_bytes()).ok()?;
     let mut answer = Vec::new();
@@ -128,7 +132,20 @@ fn a_spinning_handler_loses_its_worker_only_and_is_quarantined() {
                 .map(|r| r.status)
         }
     });
-    std::thread::sleep(Duration::from_millis(700));
+    std::thread::sleep(Duration::from_millis(50));
+    // Requests on fresh connections sent before the watchdog noticed: those the kernel put
+    // in the stuck worker's accept queue are handed to the other worker at 500 ms.
+    let early: Vec<_> = (0..20)
+        .map(|_| {
+            let addr = gw.gateway;
+            std::thread::spawn(move || fresh_get(addr, "/hello", Duration::from_secs(3)))
+        })
+        .collect();
+    for (i, t) in early.into_iter().enumerate() {
+        let r = t.join().expect("client");
+        assert_eq!(r.map(|r| r.0), Some(200), "early request {i}");
+    }
+    std::thread::sleep(Duration::from_millis(200));
 
     // The next 100 requests to another endpoint on fresh connections are all answered.
     let started = Instant::now();
@@ -210,6 +227,10 @@ fn a_spinning_handler_loses_its_worker_only_and_is_quarantined() {
     assert_eq!(metric(&gw, "reg_quarantined_endpoints"), 1.0);
     assert!(metric(&gw, "reg_quarantine_rejections_total") >= 1.0);
     assert_eq!(metric(&gw, "reg_listener_removals_total"), 1.0);
+    eprintln!(
+        "connections handed from the stuck worker's queue to the other: {}",
+        metric(&gw, "reg_handed_off_connections_total")
+    );
 
     // An explicit start lifts it: the endpoint serves again (on the free worker).
     let (s, v) = gw.api("POST", &format!("/endpoints/{spin}/start"), None);
