@@ -48,7 +48,9 @@ pub async fn hold(store: &Store, records: &[CrashRecord]) -> Result<usize, Store
             );
             continue;
         };
-        let found = endpoints.iter().find(|e| u64::try_from(e.scope).ok() == Some(scope));
+        let found = endpoints
+            .iter()
+            .find(|e| u64::try_from(e.scope).ok() == Some(scope));
         let Some(ep) = found else {
             tracing::warn!(%signal, scope, "crash record names an endpoint that no longer exists");
             continue;

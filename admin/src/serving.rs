@@ -8,8 +8,8 @@ use std::time::Duration;
 use rust_edge_gateway_dataplane::host::HOST_VTABLE;
 use rust_edge_gateway_dataplane::library::HandlerLibrary;
 use rust_edge_gateway_dataplane::quarantine::{Quarantine, Quarantined};
-use rust_edge_gateway_dataplane::watchdog::Watchdog;
 use rust_edge_gateway_dataplane::registry::{EndpointSpec, Registry, SwapResult};
+use rust_edge_gateway_dataplane::watchdog::Watchdog;
 
 use crate::store::endpoints::Endpoint;
 

@@ -127,7 +127,9 @@ fn a_spinning_handler_loses_its_worker_only_and_is_quarantined() {
         let addr = gw.gateway;
         move || {
             Conn::open_with_timeout(addr, Duration::from_secs(120))
-                .send(b"GET /spin?ms=100000 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .send(
+                    b"GET /spin?ms=100000 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                )
                 .reply()
                 .map(|r| r.status)
         }

@@ -188,7 +188,9 @@ pub fn ensure_altstack() {
         )
     };
     if stack == libc::MAP_FAILED {
-        tracing::warn!("no alternate signal stack for this thread: a stack overflow here is not recorded");
+        tracing::warn!(
+            "no alternate signal stack for this thread: a stack overflow here is not recorded"
+        );
         return;
     }
     let new = libc::stack_t {

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use crate::blocking::BlockingPool;
 use crate::config::{ConfigError, DataplaneConfig};
-use crate::registry::Registry;
 use crate::quarantine::Quarantine;
+use crate::registry::Registry;
 use crate::watchdog::{StallState, Watchdog, WorkerHealth};
 
 /// Why the dataplane could not start.
@@ -82,8 +82,7 @@ impl Dataplane {
             config.quarantine_threshold,
         ));
         if let Some(path) = &config.crash_record {
-            crate::crash_record::install(path)
-                .map_err(|e| io::Error::other(e.to_string()))?;
+            crate::crash_record::install(path).map_err(|e| io::Error::other(e.to_string()))?;
         }
         let mut addr = config.addr;
         let access_file = config

@@ -140,7 +140,9 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
                     tracing::debug!("accept on the removed listener: {e}");
                     match bind(addr) {
                         Ok(l) => {
-                            core.heartbeat.listen_fd.store(l.as_raw_fd(), Ordering::Release);
+                            core.heartbeat
+                                .listen_fd
+                                .store(l.as_raw_fd(), Ordering::Release);
                             core.heartbeat
                                 .listener_removed
                                 .store(false, Ordering::Release);
