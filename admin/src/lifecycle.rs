@@ -339,6 +339,8 @@ impl Lifecycle {
             let _one = self.locks.lock(id).await;
             let scope = u64::try_from(*scope).unwrap_or(0);
             self.serving.stop(id);
+            // Scopes are never handed out twice: a deleted endpoint's quarantine goes too.
+            self.serving.quarantine().lift(scope);
             self.compiler.forget(id).await;
             self.logs.forget(scope);
             rust_edge_gateway_dataplane::host::set_vars(scope, HashMap::new());
