@@ -50,6 +50,11 @@ pub struct Cli {
     /// Bytes per second of body that earn one more second (a slower trickle is closed, 408).
     #[arg(long, env = "REG_BODY_MIN_RATE", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
     pub body_min_rate: u32,
+    /// Seconds a worker may be stuck in one handler call before that endpoint is
+    /// quarantined (its requests get 503 at once until it is deployed or started again);
+    /// the watchdog reports a stall after 500 ms already.
+    #[arg(long, env = "REG_QUARANTINE_AFTER", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    pub quarantine_after: u64,
     /// A handler build running longer than this many seconds is killed and reported.
     #[arg(long, env = "REG_BUILD_TIMEOUT", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
     pub build_timeout: u64,

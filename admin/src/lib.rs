@@ -6,6 +6,7 @@
 //! - [`serving`]: loading compiled endpoints into the dataplane registry (hot swap).
 //! - [`lifecycle`]: compile, deploy, stop, re-route, restore and delete endpoints (the one
 //!   place for that sequence).
+//! - [`crash_boot`]: at boot, keeps the handler versions that crashed the gateway unloaded.
 //! - [`route`]: the check of an endpoint's route and name.
 //! - [`auth`]: the admin token (generated and kept in the data dir unless given).
 //! - [`datadir`]: the data directory's permissions.
@@ -25,6 +26,7 @@ pub mod cli;
 pub mod client;
 pub mod compiler;
 pub mod config_doc;
+pub mod crash_boot;
 pub mod datadir;
 pub mod dev_loop;
 pub mod lifecycle;

@@ -106,6 +106,8 @@ pub struct RestoreProgress {
     failed: AtomicUsize,
     /// Changed through the API while the restore ran (stopped, deleted, deployed anew).
     skipped: AtomicUsize,
+    /// Crash records found at boot (each kept a version unloaded, or named no handler).
+    crash_records: AtomicUsize,
 }
 
 impl RestoreProgress {
@@ -114,7 +116,12 @@ impl RestoreProgress {
         self.done.load(Ordering::Acquire)
     }
 
-    /// The figures as JSON: done, total, loaded, rebuilt, failed, pending.
+    /// Crash records found at boot.
+    pub fn crash_records(&self) -> usize {
+        self.crash_records.load(Ordering::Relaxed)
+    }
+
+    /// The figures as JSON: done, total, loaded, rebuilt, failed, pending, crash_records.
     pub fn snapshot(&self) -> serde_json::Value {
         let total = self.total.load(Ordering::Relaxed);
         let loaded = self.loaded.load(Ordering::Relaxed);
@@ -129,6 +136,7 @@ impl RestoreProgress {
             "failed": failed,
             "skipped": skipped,
             "pending": total.saturating_sub(loaded + rebuilt + failed + skipped),
+            "crash_records": self.crash_records(),
         })
     }
 }
@@ -232,16 +240,25 @@ impl Lifecycle {
         }
     }
 
-    /// Loads `library` for `ep` on its current route: the route is checked before the
-    /// library is opened, so a refused route never runs the library's constructors.
-    async fn serve(&self, ep: &Endpoint, library: &str) -> Result<SwapResult, LifecycleError> {
+    /// Loads `library` (the build of `version`) for `ep` on its current route: the route is
+    /// checked before the library is opened, so a refused route never runs the library's
+    /// constructors.
+    async fn serve(
+        &self,
+        ep: &Endpoint,
+        library: &str,
+        version: i64,
+    ) -> Result<SwapResult, LifecycleError> {
         crate::route::check(&ep.method, &ep.path, &ep.domain)?;
         publish_vars(ep);
         let base = self
             .store
             .collection_base_path(ep.collection_id.as_deref())
             .await?;
-        Ok(self.serving.start(ep, library, base.as_deref()).await?)
+        Ok(self
+            .serving
+            .start(ep, library, version, base.as_deref())
+            .await?)
     }
 
     /// Deploys the draft's last successful build: new requests go to it at once, requests
@@ -264,7 +281,7 @@ impl Lifecycle {
         // replaces the draft's build, and the sweep must not take this one.
         let library = PathBuf::from(&build.library);
         self.compiler.pin(&library);
-        let served = self.serve(&ep, &build.library).await;
+        let served = self.serve(&ep, &build.library, build.version).await;
         let recorded = match &served {
             Ok(_) => self.store.record_deploy(id, &build).await,
             Err(_) => Ok(()),
@@ -272,6 +289,9 @@ impl Lifecycle {
         self.compiler.settled(&library);
         match served {
             Ok(swap) => {
+                if self.serving.lift_quarantine(&ep) {
+                    tracing::info!(endpoint = %id, "quarantine lifted by a deploy");
+                }
                 recorded?;
                 self.sweep_libraries().await;
                 Ok(swap)
@@ -306,7 +326,9 @@ impl Lifecycle {
         }
         let ep = self.find(&ep.id).await?;
         let deployed = ep.deployed.as_ref().ok_or(LifecycleError::NotCompiled)?;
-        self.serve(&ep, &deployed.library).await.map(|_| ())
+        self.serve(&ep, &deployed.library, deployed.version)
+            .await
+            .map(|_| ())
     }
 
     /// After the store deleted these endpoints (`(id, scope)`): stop serving them (they
@@ -317,6 +339,8 @@ impl Lifecycle {
             let _one = self.locks.lock(id).await;
             let scope = u64::try_from(*scope).unwrap_or(0);
             self.serving.stop(id);
+            // Scopes are never handed out twice: a deleted endpoint's quarantine goes too.
+            self.serving.quarantine().lift(scope);
             self.compiler.forget(id).await;
             self.logs.forget(scope);
             rust_edge_gateway_dataplane::host::set_vars(scope, HashMap::new());
@@ -341,6 +365,36 @@ impl Lifecycle {
         let removed = self.compiler.sweep_libraries(keep).await;
         if removed > 0 {
             tracing::debug!(removed, "unreferenced handler libraries removed");
+        }
+    }
+
+    /// Before the boot restore: every endpoint whose deployed version a crash record names
+    /// (it was running when a fatal signal killed the gateway) goes to `error` with the
+    /// reason instead of being loaded again; a deploy or start loads it again. Then the
+    /// record file is cleared (the store holds the outcome from now on). Returns how many
+    /// endpoints were kept unloaded.
+    pub async fn hold_crashed(
+        &self,
+        records: &[rust_edge_gateway_dataplane::crash_record::CrashRecord],
+        record_file: &Path,
+        progress: &RestoreProgress,
+    ) -> usize {
+        progress
+            .crash_records
+            .fetch_add(records.len(), Ordering::Relaxed);
+        let held = crate::crash_boot::hold(&self.store, records).await;
+        match held {
+            Ok(held) => {
+                if let Err(e) = rust_edge_gateway_dataplane::crash_record::clear(record_file) {
+                    tracing::error!("crash record {}: {e}", record_file.display());
+                }
+                held
+            }
+            Err(e) => {
+                // The records stay in the file: the next boot tries again.
+                tracing::error!("crash records not applied: {e}");
+                0
+            }
         }
     }
 
@@ -443,7 +497,7 @@ impl Lifecycle {
             }
             None => deployed.library.clone(),
         };
-        self.serve(&ep, &library).await?;
+        self.serve(&ep, &library, version).await?;
         Ok(true)
     }
 

@@ -14,7 +14,7 @@ use rust_edge_gateway_admin::lifecycle::{Lifecycle, RestoreProgress};
 use rust_edge_gateway_admin::logs::EndpointLogs;
 use rust_edge_gateway_admin::serving::{Limits, Serving};
 use rust_edge_gateway_admin::store::Store;
-use rust_edge_gateway_admin::{auth, datadir};
+use rust_edge_gateway_admin::{auth, crash_boot, datadir};
 use rust_edge_gateway_dataplane::{Dataplane, DataplaneConfig};
 use rust_edge_gateway_services::ServiceHub;
 
@@ -88,11 +88,19 @@ fn main() -> anyhow::Result<()> {
         Some(Arc::from(t))
     };
 
-    let mut config = DataplaneConfig::new(cli.gateway_addr).deadlines(
-        Duration::from_secs(cli.first_byte_timeout),
-        Duration::from_secs(cli.body_timeout),
-        cli.body_min_rate,
-    );
+    // The crash records of the previous run, taken before the dataplane appends to the
+    // file again; they are cleared once the store holds their outcome.
+    let crash_file = crash_boot::record_path(&data_dir);
+    let crashes = rust_edge_gateway_dataplane::crash_record::read(&crash_file)
+        .with_context(|| format!("reading the crash record {}", crash_file.display()))?;
+    let mut config = DataplaneConfig::new(cli.gateway_addr)
+        .deadlines(
+            Duration::from_secs(cli.first_byte_timeout),
+            Duration::from_secs(cli.body_timeout),
+            cli.body_min_rate,
+        )
+        .quarantine_threshold(Duration::from_secs(cli.quarantine_after))
+        .crash_record(&crash_file);
     if let Some(n) = cli.workers {
         config = config.workers(n);
     }
@@ -111,7 +119,11 @@ fn main() -> anyhow::Result<()> {
         .thread_name("reg-control")
         .enable_all()
         .build()?;
-    let serving = Serving::new(Arc::clone(dataplane.registry()), limits);
+    let serving = Serving::new(
+        Arc::clone(dataplane.registry()),
+        Arc::clone(dataplane.watchdog()),
+        limits,
+    );
     let logs = Arc::new(EndpointLogs::default());
     {
         let logs = Arc::clone(&logs);
@@ -168,6 +180,16 @@ fn main() -> anyhow::Result<()> {
         // rebuilds (another toolchain, a missing file) run behind it while the admin API
         // answers, and /api/health says how far they are.
         let started = Instant::now();
+        if !crashes.is_empty() {
+            let held = lifecycle
+                .hold_crashed(&crashes, &crash_file, &restore)
+                .await;
+            tracing::warn!(
+                records = crashes.len(),
+                held,
+                "the last run died of a fatal signal; the versions it was running stay unloaded"
+            );
+        }
         let rebuild = lifecycle.restore_valid(&restore).await;
         tokio::spawn(async move {
             lifecycle.restore_rebuilds(rebuild, &restore).await;

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use rust_edge_gateway_dataplane::host::HOST_VTABLE;
 use rust_edge_gateway_dataplane::library::HandlerLibrary;
+use rust_edge_gateway_dataplane::quarantine::{Quarantine, Quarantined};
 use rust_edge_gateway_dataplane::registry::{EndpointSpec, Registry, SwapResult};
+use rust_edge_gateway_dataplane::watchdog::Watchdog;
 
 use crate::store::endpoints::Endpoint;
 
@@ -38,6 +40,7 @@ pub struct Limits {
 #[derive(Debug, Clone)]
 pub struct Serving {
     registry: Arc<Registry>,
+    watchdog: Arc<Watchdog>,
     limits: Limits,
 }
 
@@ -59,12 +62,45 @@ pub fn full_path(base: Option<&str>, path: &str) -> String {
 }
 
 impl Serving {
-    /// Serving through `registry`.
-    pub fn new(registry: Arc<Registry>, limits: Limits) -> Self {
-        Serving { registry, limits }
+    /// Serving through `registry`; `watchdog` is the dataplane's (it quarantines).
+    pub fn new(registry: Arc<Registry>, watchdog: Arc<Watchdog>, limits: Limits) -> Self {
+        Serving {
+            registry,
+            watchdog,
+            limits,
+        }
     }
 
-    fn spec(&self, ep: &Endpoint, base_path: Option<&str>) -> EndpointSpec {
+    /// The quarantined endpoints (counters for `/metrics`).
+    pub fn quarantine(&self) -> &Arc<Quarantine> {
+        self.watchdog.quarantine()
+    }
+
+    /// The dataplane's watchdog (counters for `/metrics`).
+    pub fn watchdog(&self) -> &Arc<Watchdog> {
+        &self.watchdog
+    }
+
+    /// Why the endpoint is quarantined, if it is.
+    pub fn quarantined(&self, ep: &Endpoint) -> Option<Quarantined> {
+        self.quarantine().get(u64::try_from(ep.scope).ok()?)
+    }
+
+    /// Shows a quarantine in the endpoint as the API returns it: status `quarantined` and
+    /// the reason.
+    pub fn annotate(&self, ep: &mut Endpoint) {
+        if let Some(q) = self.quarantined(ep) {
+            ep.status = crate::store::endpoints::EndpointStatus::Quarantined;
+            ep.quarantine = Some(q.reason);
+        }
+    }
+
+    /// Lifts the endpoint's quarantine (an explicit deploy or start); whether it had one.
+    pub fn lift_quarantine(&self, ep: &Endpoint) -> bool {
+        u64::try_from(ep.scope).is_ok_and(|scope| self.quarantine().lift(scope))
+    }
+
+    fn spec(&self, ep: &Endpoint, base_path: Option<&str>, version: i64) -> EndpointSpec {
         EndpointSpec {
             id: ep.id.clone(),
             domain: ep.domain.clone(),
@@ -73,15 +109,17 @@ impl Serving {
             max_body: self.limits.max_body,
             timeout: self.limits.timeout,
             scope: u64::try_from(ep.scope).unwrap_or(0),
+            version: u64::try_from(version).unwrap_or(0),
         }
     }
 
-    /// Loads `library` for the endpoint and serves it: new requests go to it at once, requests
-    /// already running on an older version finish there.
+    /// Loads `library` (the build of `version`) for the endpoint and serves it: new requests
+    /// go to it at once, requests already running on an older version finish there.
     pub async fn start(
         &self,
         ep: &Endpoint,
         library: &str,
+        version: i64,
         base_path: Option<&str>,
     ) -> Result<SwapResult, StartError> {
         let path = PathBuf::from(library);
@@ -92,7 +130,7 @@ impl Serving {
                 .map_err(|e| StartError::Join(e.to_string()))??;
         Ok(self
             .registry
-            .deploy(self.spec(ep, base_path), Arc::new(lib))?)
+            .deploy(self.spec(ep, base_path, version), Arc::new(lib))?)
     }
 
     /// Stops serving; the running version drains.

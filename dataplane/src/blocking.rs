@@ -43,6 +43,7 @@ impl BlockingPool {
             std::thread::Builder::new()
                 .name(format!("reg-blocking-{n}"))
                 .spawn(move || {
+                    crate::crash_record::ensure_altstack();
                     while let Ok(job) = rx.recv() {
                         job();
                     }

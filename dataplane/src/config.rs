@@ -88,6 +88,14 @@ pub struct DataplaneConfig {
     pub blocking_threads: usize,
     /// A worker silent for longer than this is reported as blocked.
     pub watchdog_threshold: Duration,
+    /// A worker stuck in one handler call for longer than this quarantines that endpoint:
+    /// its requests get 503 at once on every worker until it is deployed or started again
+    /// (default 5 s: longer than the watchdog's report, so a CPU-heavy handler is reported,
+    /// not quarantined).
+    pub quarantine_threshold: Duration,
+    /// Where the fatal-signal handler records which handler version crashed the process
+    /// (see `crash_record`); `None` (the default) installs no handler.
+    pub crash_record: Option<std::path::PathBuf>,
     /// Where to append the access log (JSON lines); `None` (the default) for none.
     pub access_log: Option<std::path::PathBuf>,
 }
@@ -113,6 +121,8 @@ impl Default for DataplaneConfig {
             trusted_proxies: Vec::new(),
             blocking_threads: 16,
             watchdog_threshold: Duration::from_millis(500),
+            quarantine_threshold: Duration::from_secs(5),
+            crash_record: None,
             access_log: None,
         }
     }
@@ -189,6 +199,20 @@ impl DataplaneConfig {
         self
     }
 
+    /// Sets the quarantine threshold.
+    #[must_use]
+    pub fn quarantine_threshold(mut self, d: Duration) -> Self {
+        self.quarantine_threshold = d;
+        self
+    }
+
+    /// Records crashes (fatal signals during a handler call) in `path`.
+    #[must_use]
+    pub fn crash_record(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.crash_record = Some(path.into());
+        self
+    }
+
     /// Sets the drain timeout.
     #[must_use]
     pub fn drain_timeout(mut self, d: Duration) -> Self {
@@ -210,8 +234,12 @@ impl DataplaneConfig {
             || self.keepalive_timeout.is_zero()
             || self.body_timeout.is_zero()
             || self.handler_timeout.is_zero()
+            || self.watchdog_threshold.is_zero()
         {
             return bad("timeouts must be positive");
+        }
+        if self.quarantine_threshold < self.watchdog_threshold {
+            return bad("quarantine_threshold must be at least watchdog_threshold");
         }
         if self.body_min_rate == 0 {
             return bad("body_min_rate must be positive");

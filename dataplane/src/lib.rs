@@ -13,19 +13,23 @@
 //! - [`request`]: the handler's `Request` built from a parsed head.
 //! - [`metrics`]: per-endpoint request, error and latency counters.
 //! - [`registry`]: endpoints and handler versions, RCU snapshots per core, draining.
-//! - [`watchdog`]: detects a worker blocked by a handler that does not yield.
+//! - [`watchdog`]: detects a worker blocked by a handler that does not yield, takes its
+//!   listener out of the reuseport group and quarantines the endpoint ([`quarantine`]).
+//! - [`crash_record`]: remembers which handler version a fatal signal killed the process in.
 //! - [`Dataplane`]: the worker threads (one monoio runtime per core) serving it all.
 
 mod access_log;
 pub mod alloc;
 pub mod blocking;
 pub mod config;
+pub mod crash_record;
 pub mod error;
 pub mod fd_limit;
 pub mod host;
 pub mod http;
 pub mod library;
 pub mod metrics;
+pub mod quarantine;
 pub mod registry;
 pub mod request;
 pub mod router;

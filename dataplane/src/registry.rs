@@ -94,6 +94,9 @@ pub struct EndpointSpec {
     pub timeout: Duration,
     /// Scope passed to the host with this endpoint's service calls.
     pub scope: u64,
+    /// The deployed version number (the store's), recorded by the crash record so a boot
+    /// knows which version crashed the process.
+    pub version: u64,
 }
 
 /// A served endpoint: its spec and current version.

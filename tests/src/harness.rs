@@ -162,5 +162,6 @@ pub fn endpoint(id: &str, method: &str, path: &str) -> EndpointSpec {
         max_body: 64 * 1024,
         timeout: Duration::from_secs(5),
         scope: 0,
+        version: 1,
     }
 }

@@ -84,7 +84,30 @@ fn a_spinning_handler_is_reported_and_the_other_worker_keeps_serving() {
         Some(42),
         "the report names the spinning endpoint"
     );
+    assert_eq!(
+        dp.watchdog().removed_listeners(),
+        1,
+        "the stalled worker left the reuseport group"
+    );
     let r = spinner.reply().expect("the spinning request completes");
     assert_eq!((r.status, r.json()["spun_ms"].as_u64()), (200, Some(2000)));
+    // Once it runs again it listens on a new socket, and a 2 s spin (under the 5 s
+    // threshold) quarantined nothing.
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while !dp.worker_health().iter().all(|h| h.listening) {
+        assert!(Instant::now() < deadline, "{:?}", dp.worker_health());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(dp.quarantine().quarantines(), 0);
+    let fresh: Vec<u16> = (0..20)
+        .map(|_| {
+            Conn::open(addr)
+                .send(&get("/hello"))
+                .reply()
+                .expect("reply")
+                .status
+        })
+        .collect();
+    assert!(fresh.iter().all(|s| *s == 200), "{fresh:?}");
     dp.shutdown();
 }

@@ -42,7 +42,11 @@ pub async fn template() -> ApiResult {
 
 /// `GET /api/endpoints?domain=&collection_id=&enabled=`
 pub async fn list(State(s): State<AppState>, Query(f): Query<EndpointFilter>) -> ApiResult {
-    Ok(ok(s.store.list_endpoints(&f).await?))
+    let mut endpoints = s.store.list_endpoints(&f).await?;
+    for e in &mut endpoints {
+        s.serving.annotate(e);
+    }
+    Ok(ok(endpoints))
 }
 
 /// `POST /api/endpoints`
@@ -72,7 +76,8 @@ pub async fn create(State(s): State<AppState>, ApiJson(b): ApiJson<NewEndpoint>)
 
 /// `GET /api/endpoints/{id}`
 pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    let e = find(&s, &id).await?;
+    let mut e = find(&s, &id).await?;
+    s.serving.annotate(&mut e);
     Ok(ok(e))
 }
 

@@ -138,6 +138,56 @@ pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, Api
     );
     let _ = writeln!(out, "reg_swaps_total {}", stats.swaps);
 
+    let quarantine = s.serving.quarantine();
+    let watchdog = s.serving.watchdog();
+    for (name, kind, help, value) in [
+        (
+            "reg_quarantines_total",
+            "counter",
+            "Endpoints quarantined because one of their calls held a worker past the quarantine threshold.",
+            quarantine.quarantines(),
+        ),
+        (
+            "reg_quarantined_endpoints",
+            "gauge",
+            "Endpoints quarantined right now (their requests get 503).",
+            quarantine.active() as u64,
+        ),
+        (
+            "reg_quarantine_rejections_total",
+            "counter",
+            "Requests answered 503 because their endpoint was quarantined.",
+            quarantine.rejected(),
+        ),
+        (
+            "reg_worker_stalls_total",
+            "counter",
+            "Stalls of dataplane workers reported by the watchdog.",
+            watchdog.health().iter().map(|h| h.stalls).sum(),
+        ),
+        (
+            "reg_listener_removals_total",
+            "counter",
+            "Stalled workers taken out of the SO_REUSEPORT group.",
+            watchdog.removed_listeners(),
+        ),
+        (
+            "reg_handed_off_connections_total",
+            "counter",
+            "Connections taken from a stalled worker's accept queue and served by another worker.",
+            watchdog.handed_off(),
+        ),
+        (
+            "reg_crash_records_total",
+            "counter",
+            "Crash records (a fatal signal during a handler call) found at boot.",
+            s.restore.crash_records() as u64,
+        ),
+    ] {
+        head(&mut out, name, kind, help);
+        let _ = writeln!(out, "{name} {value}");
+    }
+
     let c = s.compiler.stats();
     head(
         &mut out,

@@ -22,6 +22,9 @@ pub enum EndpointStatus {
     Stopped,
     /// The last compile or start failed.
     Error,
+    /// Loaded, but its requests get 503 at once: one of its calls held a worker past the
+    /// quarantine threshold. Shown while it lasts, never stored; a deploy or start lifts it.
+    Quarantined,
 }
 
 impl EndpointStatus {
@@ -33,6 +36,7 @@ impl EndpointStatus {
             EndpointStatus::Running => "running",
             EndpointStatus::Stopped => "stopped",
             EndpointStatus::Error => "error",
+            EndpointStatus::Quarantined => "quarantined",
         }
     }
 
@@ -98,6 +102,9 @@ pub struct Endpoint {
     pub status: EndpointStatus,
     /// The last compile or start error.
     pub last_error: Option<String>,
+    /// Why the endpoint is quarantined (with status `quarantined`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quarantine: Option<String>,
     /// Successful compiles so far.
     pub version: i64,
     /// Created at (RFC 3339).
@@ -378,6 +385,7 @@ fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Endpoint, StoreError> {
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown endpoint status {name:?}")))?
         },
         last_error: r.try_get("last_error")?,
+        quarantine: None,
         version: r.try_get("version")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,

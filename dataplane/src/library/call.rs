@@ -103,7 +103,10 @@ impl HandlerLibrary {
             }
             HandlerEntry::Blocking(f) => {
                 let lib = Arc::clone(self);
+                // The crash record names the call on the pool thread as on the worker.
+                let call = crate::crash_record::current();
                 let job = move || {
+                    let _call = crate::crash_record::enter_call(call);
                     let resp = f(ctx, req);
                     drop(lib);
                     resp

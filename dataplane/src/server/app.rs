@@ -100,6 +100,12 @@ impl App for Gateway {
             other => Err(unrouted(method, path, other)),
         };
         let (endpoint, params) = found?;
+        if let Some(ep) = snap.endpoints.get(endpoint) {
+            if let Some(reason) = self.core.watchdog.quarantine().refuse(ep.spec.scope) {
+                ep.metrics.record(self.core.index, 503, Duration::ZERO);
+                return Err(error_response(503, &reason));
+            }
+        }
         Ok(GatewayCall {
             core: Rc::clone(&self.core),
             snap,
@@ -199,11 +205,13 @@ impl Call for GatewayCall {
                 scope: endpoint.spec.scope,
             });
             let mut call = pin!(endpoint.version.lib.invoke_borrowed(ctx, req, &core.pool));
-            // Tell the watchdog which endpoint this worker is polling.
+            // Tell the watchdog which endpoint this worker is polling, and the crash
+            // record which version.
             let polling = &core.heartbeat.polling;
-            let tag = endpoint.spec.scope + 1;
+            let (scope, version) = (endpoint.spec.scope, endpoint.spec.version);
             poll_fn(|cx| {
-                polling.store(tag, Ordering::Relaxed);
+                polling.store(scope + 1, Ordering::Relaxed);
+                let _call = crate::crash_record::enter(scope, version);
                 let r = call.as_mut().poll(cx);
                 polling.store(0, Ordering::Relaxed);
                 r

@@ -16,8 +16,9 @@ use std::time::Duration;
 
 use crate::blocking::BlockingPool;
 use crate::config::{ConfigError, DataplaneConfig};
+use crate::quarantine::Quarantine;
 use crate::registry::Registry;
-use crate::watchdog::{Watchdog, WorkerHealth};
+use crate::watchdog::{StallState, Watchdog, WorkerHealth};
 
 /// Why the dataplane could not start.
 #[derive(Debug, thiserror::Error)]
@@ -75,7 +76,14 @@ impl Dataplane {
         let mut workers = Vec::new();
         let (ready_tx, ready_rx) = mpsc::channel();
         let cores = core_affinity::get_core_ids().unwrap_or_default();
-        let watchdog = Arc::new(Watchdog::new(config.workers, config.watchdog_threshold));
+        let watchdog = Arc::new(Watchdog::new(
+            config.workers,
+            config.watchdog_threshold,
+            config.quarantine_threshold,
+        ));
+        if let Some(path) = &config.crash_record {
+            crate::crash_record::install(path).map_err(|e| io::Error::other(e.to_string()))?;
+        }
         let mut addr = config.addr;
         let access_file = config
             .access_log
@@ -139,10 +147,10 @@ impl Dataplane {
             std::thread::Builder::new()
                 .name("reg-drain".into())
                 .spawn(move || {
-                    let mut reported = vec![false; watchdog.health().len()];
+                    let mut stalls = vec![StallState::default(); watchdog.health().len()];
                     while !shutdown.load(Ordering::Relaxed) {
                         std::thread::sleep(Duration::from_millis(20));
-                        watchdog.check(&mut reported);
+                        watchdog.check(&mut stalls);
                         let released = registry.cleanup_drained();
                         if released > 0 {
                             tracing::debug!(released, "released drained handler versions");
@@ -168,6 +176,16 @@ impl Dataplane {
     /// Each worker's health: heartbeat age, whether it is blocked, stalls seen.
     pub fn worker_health(&self) -> Vec<WorkerHealth> {
         self.watchdog.health()
+    }
+
+    /// The quarantined endpoints (lifted by an explicit deploy or start).
+    pub fn quarantine(&self) -> &Arc<Quarantine> {
+        self.watchdog.quarantine()
+    }
+
+    /// The watchdog: stalls, listeners taken out of the reuseport group, hand-offs.
+    pub fn watchdog(&self) -> &Arc<Watchdog> {
+        &self.watchdog
     }
 
     /// The registry: deploy, swap and remove endpoints; stats.

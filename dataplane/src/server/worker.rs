@@ -9,7 +9,9 @@ use std::sync::mpsc;
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
-use monoio::net::{ListenerOpts, TcpListener};
+use std::os::fd::AsRawFd;
+
+use monoio::net::{ListenerOpts, TcpListener, TcpStream};
 
 use super::app::Gateway;
 use super::core::CoreState;
@@ -80,15 +82,21 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
         }
     };
     crate::host::mark_worker_thread();
+    crate::crash_record::ensure_altstack();
     runtime.block_on(async move {
-        let listener = match bind(addr) {
+        let mut listener = match bind(addr) {
             Ok(l) => l,
             Err(e) => {
                 let _ = ready.send(Err(e));
                 return;
             }
         };
-        let _ = ready.send(listener.local_addr());
+        let bound = listener.local_addr();
+        let addr = *bound.as_ref().unwrap_or(&addr);
+        let _ = ready.send(bound);
+        core.heartbeat
+            .listen_fd
+            .store(listener.as_raw_fd(), Ordering::Release);
         let core = Rc::new(core);
         let shutdown = core.shutdown.clone();
         {
@@ -98,6 +106,10 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
             monoio::spawn(async move {
                 loop {
                     core.beat();
+                    // Connections the watchdog took from a stuck worker's accept queue.
+                    while let Ok(stream) = core.heartbeat.handed.try_recv() {
+                        adopt(&core, stream);
+                    }
                     if let Some(log) = &core.access {
                         log.flush();
                     }
@@ -122,6 +134,31 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
                     tracing::debug!("accept loop stopped: {e}");
                     break;
                 }
+                Err(e) if core.heartbeat.listener_removed.load(Ordering::Acquire) => {
+                    // The watchdog shut this listener down while the worker was stuck;
+                    // it runs again, so it rejoins the reuseport group.
+                    tracing::debug!("accept on the removed listener: {e}");
+                    match bind(addr) {
+                        Ok(l) => {
+                            core.heartbeat
+                                .listen_fd
+                                .store(l.as_raw_fd(), Ordering::Release);
+                            core.heartbeat
+                                .listener_removed
+                                .store(false, Ordering::Release);
+                            listener = l;
+                            tracing::warn!(
+                                worker = core.index,
+                                "worker runs again: listening on a new socket"
+                            );
+                        }
+                        Err(e) => {
+                            tracing::warn!(worker = core.index, "cannot listen again: {e}");
+                            monoio::time::sleep(Duration::from_millis(100)).await;
+                        }
+                    }
+                    continue;
+                }
                 Err(e) => {
                     // EMFILE and friends: back off instead of spinning.
                     tracing::warn!("accept failed: {e}");
@@ -129,25 +166,9 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
                     continue;
                 }
             };
-            if core.conns.get() >= core.config.max_connections_per_worker {
-                drop(stream);
-                continue;
-            }
-            core.conns.set(core.conns.get() + 1);
-            let core = Rc::clone(&core);
-            monoio::spawn(async move {
-                let _ = stream.set_nodelay(true);
-                let session = Session::new(
-                    stream,
-                    Gateway::new(Rc::clone(&core), peer),
-                    Limits::from(&*core.config),
-                    core.deadlines.register(),
-                    Rc::clone(&core.buffers),
-                );
-                session.run().await;
-                core.conns.set(core.conns.get() - 1);
-            });
+            serve(&core, stream, peer);
         }
+        core.heartbeat.listen_fd.store(-1, Ordering::Release);
         drop(listener);
         // Drain: let open connections finish their current request.
         let deadline = Instant::now() + core.config.drain_timeout;
@@ -155,6 +176,48 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
             monoio::time::sleep(Duration::from_millis(10)).await;
         }
     });
+}
+
+/// Serves one accepted connection on this core (dropped when the core is at its cap).
+fn serve(core: &Rc<CoreState>, stream: TcpStream, peer: SocketAddr) {
+    if core.conns.get() >= core.config.max_connections_per_worker {
+        drop(stream);
+        return;
+    }
+    core.conns.set(core.conns.get() + 1);
+    let core = Rc::clone(core);
+    monoio::spawn(async move {
+        let _ = stream.set_nodelay(true);
+        let session = Session::new(
+            stream,
+            Gateway::new(Rc::clone(&core), peer),
+            Limits::from(&*core.config),
+            core.deadlines.register(),
+            Rc::clone(&core.buffers),
+        );
+        session.run().await;
+        core.conns.set(core.conns.get() - 1);
+    });
+}
+
+/// Serves a connection another worker's queue held (accepted by the watchdog).
+fn adopt(core: &Rc<CoreState>, stream: std::net::TcpStream) {
+    let peer = match stream.peer_addr() {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::debug!("handed-over connection gone: {e}");
+            return;
+        }
+    };
+    // The epoll driver needs a non-blocking socket; io_uring takes it as accept gives it.
+    if let Err(e) = stream.set_nonblocking(!monoio::utils::detect_uring()) {
+        tracing::debug!("handed-over connection: {e}");
+        return;
+    }
+    match TcpStream::from_std(stream) {
+        Ok(s) => serve(core, s, peer),
+        Err(e) => tracing::warn!("cannot adopt a handed-over connection: {e}"),
+    }
 }
 
 const fn libc_enobufs() -> i32 {

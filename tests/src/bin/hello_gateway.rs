@@ -77,6 +77,7 @@ fn main() -> ExitCode {
             max_body: 1 << 20,
             timeout: Duration::from_secs(30),
             scope: 0,
+            version: 1,
         };
         if let Err(e) = dp.registry().deploy(spec, lib) {
             eprintln!("hello_gateway: {e}");
