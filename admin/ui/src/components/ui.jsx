@@ -10,12 +10,16 @@ const LABELS = {
   draining: 'Draining',
   stopped: 'Stopped',
   error: 'Error',
+  quarantined: 'Quarantined',
 };
 
-/** An endpoint status badge; `draining` overrides while an old version drains. */
-export function StatusBadge({ status, draining }) {
+/**
+ * An endpoint status badge; `draining` overrides while an old version drains. `reason`
+ * (a quarantine's) is its tooltip.
+ */
+export function StatusBadge({ status, draining, reason }) {
   const s = draining ? 'draining' : status;
-  const title = s === 'running' ? 'Loaded and serving' : LABELS[s] || s;
+  const title = reason || (s === 'running' ? 'Loaded and serving' : LABELS[s] || s);
   return (
     <span class={`badge badge-${s}`} data-status={s} title={title}>
       {LABELS[s] || s}

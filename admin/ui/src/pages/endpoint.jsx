@@ -286,7 +286,7 @@ export function EndpointPage({ id }) {
           </a>{' '}
           / {id ? form.name || 'Endpoint' : 'New endpoint'}
         </h1>
-        {endpoint && <StatusBadge status={status} draining={draining} />}
+        {endpoint && <StatusBadge status={status} draining={draining} reason={endpoint.quarantine} />}
         {endpoint && <DeployState endpoint={endpoint} />}
         {id && dirty && <span class="unsaved">Unsaved changes</span>}
         <div class="actions">
@@ -316,6 +316,9 @@ export function EndpointPage({ id }) {
           )}
         </div>
       </div>
+      {endpoint && endpoint.quarantine && (
+        <Notice kind="error">{endpoint.quarantine}</Notice>
+      )}
       <Messages error={error} setError={setError} info={info} setInfo={setInfo} />
       <div class="endpoint-grid">
         <div class="code-col">

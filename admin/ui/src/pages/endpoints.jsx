@@ -120,7 +120,7 @@ export function EndpointsPage({ query }) {
                 return (
                   <tr data-endpoint={e.name}>
                     <td>
-                      <StatusBadge status={e.status} draining={draining.has(e.id)} />
+                      <StatusBadge status={e.status} draining={draining.has(e.id)} reason={e.quarantine} />
                       <DeployState endpoint={e} />
                     </td>
                     <td>
