@@ -74,14 +74,10 @@ pub struct Cli {
     /// collectors). Levels and targets come from `RUST_LOG` (default `info`).
     #[arg(long, env = "REG_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
-    /// For client commands: the admin API of the gateway to talk to.
-    #[arg(
-        long,
-        env = "REG_ADMIN_URL",
-        default_value = "http://127.0.0.1:9081",
-        global = true
-    )]
-    pub admin_url: String,
+    /// For client commands: the admin API of the gateway to talk to (default: `http://` and
+    /// `--admin-addr`, so a client beside the gateway, as in its container, finds it).
+    #[arg(long, env = "REG_ADMIN_URL", global = true)]
+    pub admin_url: Option<String>,
     /// Without a command the gateway runs; with one, this binary is a client of a running
     /// gateway's admin API.
     #[command(subcommand)]
@@ -103,6 +99,22 @@ pub enum CliError {
 }
 
 impl Cli {
+    /// The admin API the client commands call: `--admin-url`, else `--admin-addr` (an
+    /// unspecified address is reached on loopback).
+    pub fn client_url(&self) -> String {
+        if let Some(url) = self.admin_url.as_deref().filter(|u| !u.is_empty()) {
+            return url.to_string();
+        }
+        let mut addr = self.admin_addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        format!("http://{addr}")
+    }
+
     /// The control runtime's thread count.
     pub fn control_threads(&self) -> usize {
         self.control_threads.map_or_else(
@@ -155,6 +167,28 @@ impl Cli {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_commands_reach_the_admin_addr_unless_told_a_url() {
+        let cli = Cli::parse_from([
+            "rust-edge-gateway",
+            "--admin-addr",
+            "0.0.0.0:9991",
+            "health",
+        ]);
+        assert_eq!(cli.client_url(), "http://127.0.0.1:9991");
+        let cli = Cli::parse_from(["rust-edge-gateway", "--admin-addr", "[::]:9992", "health"]);
+        assert_eq!(cli.client_url(), "http://[::1]:9992");
+        let cli = Cli::parse_from([
+            "rust-edge-gateway",
+            "--admin-addr",
+            "127.0.0.1:9993",
+            "--admin-url",
+            "http://gw.internal:81",
+            "health",
+        ]);
+        assert_eq!(cli.client_url(), "http://gw.internal:81");
+    }
 
     #[test]
     fn an_open_admin_is_for_loopback_only() {

@@ -57,7 +57,7 @@ fn main() -> anyhow::Result<()> {
                 None
             }),
         };
-        if let Err(e) = rust_edge_gateway_admin::client::run(&cli.admin_url, token, cmd) {
+        if let Err(e) = rust_edge_gateway_admin::client::run(&cli.client_url(), token, cmd) {
             eprintln!("error: {e}");
             std::process::exit(1);
         }
