@@ -56,3 +56,6 @@ bash scripts/ui-build.sh --check
 
 step "cargo test (unit, product docs samples, handler ABI with real .so files, valgrind)"
 cargo test --workspace --no-fail-fast
+
+step "container image (scripts/container-check.sh: the Dockerfile built with podman, unchanged, and run with host networking)"
+bash scripts/container-check.sh
