@@ -1,9 +1,11 @@
 //! The running dataplane: workers, their inboxes and the registry that feeds them.
 
 mod app;
+mod budget;
 mod clock;
 mod core;
 mod deadline;
+mod ip_cap;
 mod session;
 mod worker;
 
@@ -16,6 +18,7 @@ use std::time::Duration;
 
 use crate::blocking::BlockingPool;
 use crate::config::{ConfigError, DataplaneConfig};
+use crate::protections::ProtectionCounters;
 use crate::registry::Registry;
 use crate::watchdog::{Watchdog, WorkerHealth};
 
@@ -39,6 +42,7 @@ pub struct Dataplane {
     workers: Vec<JoinHandle<()>>,
     janitor: Option<JoinHandle<()>>,
     watchdog: Arc<Watchdog>,
+    protections: Arc<ProtectionCounters>,
 }
 
 impl Dataplane {
@@ -76,6 +80,8 @@ impl Dataplane {
         let (ready_tx, ready_rx) = mpsc::channel();
         let cores = core_affinity::get_core_ids().unwrap_or_default();
         let watchdog = Arc::new(Watchdog::new(config.workers, config.watchdog_threshold));
+        let protections = Arc::new(ProtectionCounters::default());
+        let per_ip = ip_cap::IpConnections::new(config.max_connections_per_ip);
         let mut addr = config.addr;
         let access_file = config
             .access_log
@@ -103,6 +109,8 @@ impl Dataplane {
                 Arc::clone(&shutdown),
                 Arc::clone(&epoch),
                 Arc::clone(&watchdog),
+                Arc::clone(&protections),
+                Arc::clone(&per_ip),
             );
             let pin = config
                 .pin_workers
@@ -116,9 +124,10 @@ impl Dataplane {
                     if let Some(id) = pin {
                         core_affinity::set_for_current(id);
                     }
-                    let (config, pool, shutdown, epoch, watchdog) = parts;
+                    let (config, pool, shutdown, epoch, watchdog, protections, per_ip) = parts;
                     let core =
                         core::CoreState::new(index, config, pool, shutdown, rx, epoch, watchdog)
+                            .with_guards(protections, per_ip)
                             .with_access_log(access);
                     worker::run(core, bind_addr, ready);
                 })?;
@@ -157,6 +166,7 @@ impl Dataplane {
             workers,
             janitor: Some(janitor),
             watchdog,
+            protections,
         })
     }
 
@@ -168,6 +178,12 @@ impl Dataplane {
     /// Each worker's health: heartbeat age, whether it is blocked, stalls seen.
     pub fn worker_health(&self) -> Vec<WorkerHealth> {
         self.watchdog.health()
+    }
+
+    /// What the protections against slow and greedy clients did so far (deadline closes,
+    /// 413s, buffer-cap 503s, connections refused at accept).
+    pub fn protections(&self) -> &Arc<ProtectionCounters> {
+        &self.protections
     }
 
     /// The registry: deploy, swap and remove endpoints; stats.

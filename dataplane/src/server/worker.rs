@@ -14,6 +14,7 @@ use monoio::net::{ListenerOpts, TcpListener};
 use super::app::Gateway;
 use super::core::CoreState;
 use super::session::{Limits, Session};
+use crate::protections::Refusal;
 
 static DRIVER_LOGGED: Once = Once::new();
 
@@ -130,9 +131,15 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
                 }
             };
             if core.conns.get() >= core.config.max_connections_per_worker {
+                core.guards.counters.refused(Refusal::PerWorker);
                 drop(stream);
                 continue;
             }
+            let Ok(ip_slot) = core.per_ip.admit(peer.ip()) else {
+                core.guards.counters.refused(Refusal::PerIp);
+                drop(stream);
+                continue;
+            };
             core.conns.set(core.conns.get() + 1);
             let core = Rc::clone(&core);
             monoio::spawn(async move {
@@ -143,8 +150,10 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
                     Limits::from(&*core.config),
                     core.deadlines.register(),
                     Rc::clone(&core.buffers),
+                    Rc::clone(&core.guards),
                 );
                 session.run().await;
+                drop(ip_slot);
                 core.conns.set(core.conns.get() - 1);
             });
         }
