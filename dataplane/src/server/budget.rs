@@ -81,6 +81,8 @@ pub(crate) struct Charge {
     guards: Rc<WorkerGuards>,
     buffer: usize,
     held: usize,
+    /// The read buffer is charged at least this (a body's whole length, before it came).
+    floor: usize,
     bytes: usize,
 }
 
@@ -91,6 +93,7 @@ impl Charge {
             guards,
             buffer: 0,
             held: 0,
+            floor: 0,
             bytes: 0,
         }
     }
@@ -111,10 +114,25 @@ impl Charge {
         self.set(self.buffer, bytes)
     }
 
+    /// Charges the read buffer as if it held `capacity` bytes already (a body's whole
+    /// length, charged before it arrives; the buffer itself grows as bytes come, so a
+    /// stalled upload holds its budget, not its memory). 0 ends it. See [`Charge::set`].
+    pub fn expect(&mut self, capacity: usize) -> bool {
+        let floor = std::mem::replace(&mut self.floor, capacity);
+        let ok = self.set(self.buffer, self.held);
+        if !ok {
+            self.floor = floor;
+        }
+        ok
+    }
+
     /// A smaller charge gives bytes back and always succeeds; a larger one succeeds only
     /// while the worker stays within its cap, and otherwise changes nothing.
     fn set(&mut self, buffer: usize, held: usize) -> bool {
-        let want = buffer.saturating_sub(BASE).saturating_add(held);
+        let want = buffer
+            .max(self.floor)
+            .saturating_sub(BASE)
+            .saturating_add(held);
         let budget = &self.guards.budget;
         let used = budget.used.get();
         if want <= self.bytes {
@@ -133,6 +151,7 @@ impl Charge {
 
 impl Drop for Charge {
     fn drop(&mut self) {
+        self.floor = 0;
         self.set(0, 0);
     }
 }

@@ -130,6 +130,8 @@ pub(crate) struct Session<S, A> {
     pool: Rc<BufferPool>,
     /// What `buf` holds charged to the worker's byte budget.
     charge: Charge,
+    /// Where the body being read ends in `buf` (0: none): the buffer grows up to it.
+    body_end: usize,
     /// Bytes read and not yet used; heads are parsed in place.
     buf: Vec<u8>,
     /// Bytes encoded and not yet written.
@@ -169,6 +171,7 @@ where
             deadline,
             pool,
             charge: Charge::new(guards),
+            body_end: 0,
             buf: Vec::with_capacity(2048),
             out: Vec::new(),
             fresh: true,
@@ -227,7 +230,9 @@ where
         if self.buf.capacity() > super::budget::BASE && self.buf.capacity() > 2 * keep {
             self.buf.shrink_to(keep);
         }
+        self.body_end = 0;
         self.charge.hold(0);
+        self.charge.expect(0);
         self.charge.cover(self.buf.capacity());
     }
 

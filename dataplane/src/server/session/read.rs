@@ -30,8 +30,14 @@ where
     async fn read_more(&mut self) -> Result<Read, End> {
         // Small first (an idle keep-alive connection holds this buffer in its pending read),
         // then doubling for large heads and bodies.
-        if self.buf.capacity() - self.buf.len() < 512 {
-            let grown = self.buf.capacity() + self.buf.capacity().max(2048);
+        // A body of known length grows the buffer up to its end, not past it.
+        let (cap, len, end) = (self.buf.capacity(), self.buf.len(), self.body_end);
+        let want_free = if end > len { (end - len).min(512) } else { 512 };
+        if cap - len < want_free {
+            let mut grown = cap + cap.max(2048);
+            if end > len {
+                grown = grown.min(end);
+            }
             self.reserve_to(grown)?;
         }
         let owned = std::mem::take(&mut self.buf);
@@ -193,8 +199,12 @@ where
                 }
                 let end = head.len + n;
                 // The whole body is charged before any of it is read (or 100 Continue
-                // asks for it): a worker at its cap answers 503 at once.
-                self.reserve_to(end)?;
+                // asks for it): a worker at its cap answers 503 at once. The buffer
+                // itself grows as the body comes.
+                if !self.charge.expect(end) {
+                    return Err(End::Overloaded);
+                }
+                self.body_end = end;
                 if head.expect_continue && self.buf.len() < end {
                     self.send_continue().await?;
                 }
