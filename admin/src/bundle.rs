@@ -42,6 +42,10 @@ pub struct Manifest {
     /// Extra routes: method, path, handler name.
     #[serde(default)]
     pub routes: Vec<Route>,
+    /// Largest request body of every endpoint of the bundle (default 1 MiB for new ones;
+    /// endpoints updated by the import keep theirs unless this is set).
+    #[serde(default)]
+    pub max_body_bytes: Option<u64>,
 }
 
 /// A route of the manifest.

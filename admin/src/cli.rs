@@ -55,6 +55,14 @@ pub struct Cli {
     /// the watchdog reports a stall after 500 ms already.
     #[arg(long, env = "REG_QUARANTINE_AFTER", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
     pub quarantine_after: u64,
+    /// Request bytes one dataplane worker may hold buffered across its connections (bodies
+    /// being read, large heads); a request that would go over gets 503 with `Retry-After`.
+    /// Also the largest body any endpoint can take, whatever its `max_body_bytes`.
+    #[arg(long, env = "REG_MAX_BUFFERED_BYTES_PER_WORKER", default_value_t = 64 << 20, value_parser = clap::value_parser!(u64).range(65536..=(1 << 40)))]
+    pub max_buffered_bytes_per_worker: u64,
+    /// Open connections per client IP across all workers; more are closed at accept (0: no cap).
+    #[arg(long, env = "REG_MAX_CONNECTIONS_PER_IP", default_value_t = 0)]
+    pub max_connections_per_ip: usize,
     /// A handler build running longer than this many seconds is killed and reported.
     #[arg(long, env = "REG_BUILD_TIMEOUT", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
     pub build_timeout: u64,

@@ -106,6 +106,10 @@ pub enum EndpointCmd {
         /// variable K, else a line of stdin (repeatable; never on the command line).
         #[arg(long = "secret", value_name = "K")]
         secrets: Vec<String>,
+        /// Largest request body the endpoint accepts, in bytes (413 above; new endpoints
+        /// default to 1 MiB, an existing one keeps its value when this is left out).
+        #[arg(long, value_name = "BYTES")]
+        max_body_bytes: Option<u64>,
         /// The handler source (a `src/lib.rs`).
         file: std::path::PathBuf,
     },
@@ -422,11 +426,16 @@ pub fn run(base: &str, token: Option<String>, cmd: &Command) -> Result<(), Clien
             name,
             vars,
             secrets,
+            max_body_bytes,
             file,
         }) => {
             let code = read(file)?;
             let route = route.args(name.clone());
-            let extra = var_fields(&api, &route, vars, secrets)?;
+            let mut extra = var_fields(&api, &route, vars, secrets)?;
+            if let Some(n) = max_body_bytes {
+                let fields = extra.get_or_insert_with(|| json!({}));
+                fields["max_body_bytes"] = json!(n);
+            }
             let id = deploy_code(
                 &api,
                 &route,

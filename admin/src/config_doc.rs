@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 use crate::client::{Api, ClientError};
 
+use crate::store::endpoints::DEFAULT_MAX_BODY_BYTES;
 use crate::store::services::MASK;
 
 /// The document.
@@ -163,6 +164,20 @@ pub struct EndpointDoc {
     /// Secret name -> the environment variable `apply` reads its value from.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub secrets: BTreeMap<String, String>,
+    /// Largest request body (413 above); written only when it is not the 1 MiB default.
+    #[serde(
+        default = "default_max_body",
+        skip_serializing_if = "is_default_max_body"
+    )]
+    pub max_body_bytes: u64,
+}
+
+fn default_max_body() -> u64 {
+    DEFAULT_MAX_BODY_BYTES
+}
+
+fn is_default_max_body(n: &u64) -> bool {
+    *n == DEFAULT_MAX_BODY_BYTES
 }
 
 impl EndpointDoc {
@@ -328,6 +343,9 @@ pub fn export(api: &Api) -> Result<ConfigDoc, ClientError> {
         doc.endpoints.push(EndpointDoc {
             variables,
             secrets,
+            max_body_bytes: e["max_body_bytes"]
+                .as_u64()
+                .unwrap_or(DEFAULT_MAX_BODY_BYTES),
             name: s(&e["name"]),
             domain: s(&e["domain"]),
             method: s(&e["method"]),
@@ -662,6 +680,20 @@ fn apply_endpoint(
                 .flatten()
                 .map(|(k, v)| (k.clone(), s(v)))
                 .collect();
+            let max_body_now = cur["max_body_bytes"]
+                .as_u64()
+                .unwrap_or(DEFAULT_MAX_BODY_BYTES);
+            if max_body_now != e.max_body_bytes {
+                run.change(format!(
+                    "set max_body_bytes of endpoint {label} to {}",
+                    e.max_body_bytes
+                ));
+                run.call(
+                    "PUT",
+                    &format!("/endpoints/{id}"),
+                    Some(json!({"max_body_bytes": e.max_body_bytes})),
+                )?;
+            }
             if vars_now != e.variables {
                 run.change(format!("set the variables of endpoint {label}"));
                 run.call(
@@ -718,7 +750,8 @@ fn apply_endpoint(
                 Some(json!({"name": e.name, "domain": e.domain, "method": e.method, "path": e.path,
                     "collection_id": collection_id, "description": e.description, "enabled": e.enabled,
                     "code": e.code, "dependencies": e.dependencies,
-                    "variables": e.variables, "secrets": secret_values})),
+                    "variables": e.variables, "secrets": secret_values,
+                    "max_body_bytes": e.max_body_bytes})),
             )?;
             (s(&created["id"]), Some(source.clone()), None, false)
         }
@@ -831,6 +864,7 @@ mod tests {
                     "API_KEY".to_string(),
                     secret_variable("hello", "API_KEY"),
                 )]),
+                max_body_bytes: 8 << 20,
             }],
             ..Default::default()
         };

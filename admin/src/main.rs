@@ -101,6 +101,10 @@ fn main() -> anyhow::Result<()> {
         )
         .quarantine_threshold(Duration::from_secs(cli.quarantine_after))
         .crash_record(&crash_file);
+    config = config.memory_bounds(
+        usize::try_from(cli.max_buffered_bytes_per_worker).unwrap_or(usize::MAX),
+        cli.max_connections_per_ip,
+    );
     if let Some(n) = cli.workers {
         config = config.workers(n);
     }
@@ -108,11 +112,11 @@ fn main() -> anyhow::Result<()> {
         config = config.access_log(path);
     }
     let limits = Limits {
-        max_body: config.max_body_bytes,
         timeout: config.handler_timeout,
     };
     let dataplane = Dataplane::start(config).context("starting the dataplane")?;
     let gateway_addr = dataplane.local_addr();
+    let protections = Arc::clone(dataplane.protections());
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cli.control_threads())
@@ -171,6 +175,7 @@ fn main() -> anyhow::Result<()> {
             services,
             service_locks: Arc::default(),
             gateway: gateway_addr,
+            protections,
         };
         let listener = tokio::net::TcpListener::bind(cli.admin_addr)
             .await

@@ -27,11 +27,10 @@ pub enum StartError {
     Join(String),
 }
 
-/// Default limits for endpoints.
+/// Default limits for endpoints (each endpoint's largest body is its own
+/// `max_body_bytes`).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Largest request body.
-    pub max_body: usize,
     /// Handler timeout.
     pub timeout: Duration,
 }
@@ -106,7 +105,7 @@ impl Serving {
             domain: ep.domain.clone(),
             method: ep.method.clone(),
             path: full_path(base_path, &ep.path),
-            max_body: self.limits.max_body,
+            max_body: usize::try_from(ep.max_body_bytes).unwrap_or(usize::MAX),
             timeout: self.limits.timeout,
             scope: u64::try_from(ep.scope).unwrap_or(0),
             version: u64::try_from(version).unwrap_or(0),

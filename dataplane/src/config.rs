@@ -59,8 +59,18 @@ pub struct DataplaneConfig {
     pub uring_setup: UringSetup,
     /// Largest request head (431 above).
     pub max_head_bytes: usize,
-    /// Default largest body (413 above); endpoints may set their own.
+    /// Gateway-wide ceiling on request bodies (413 above), over every endpoint's own
+    /// `max_body_bytes`: an endpoint may lower it, never raise it (default 1 GiB, the
+    /// largest value the endpoints API accepts; the per-worker buffer cap bounds a body
+    /// further, since a body is buffered whole).
     pub max_body_bytes: usize,
+    /// Request bytes one worker may hold buffered across all its connections (bodies being
+    /// read, heads beyond a connection's first 4 KiB); a request that would take it over
+    /// gets 503 with `Retry-After: 1` and its connection closes. Default 64 MiB.
+    pub max_buffered_bytes_per_worker: usize,
+    /// Open connections per client IP, across all workers; more are closed at accept.
+    /// 0 (the default) for no cap. The IP is the TCP peer's (a front proxy is one client).
+    pub max_connections_per_ip: usize,
     /// Time a client has to send a complete head once it sent its first byte: one deadline
     /// for the whole head, not per read (slow clients get 408 and are closed).
     pub header_timeout: Duration,
@@ -109,7 +119,9 @@ impl Default for DataplaneConfig {
             uring_entries: 1024,
             uring_setup: UringSetup::DeferTaskrun,
             max_head_bytes: 16 * 1024,
-            max_body_bytes: 10 * 1024 * 1024,
+            max_body_bytes: 1 << 30,
+            max_buffered_bytes_per_worker: 64 << 20,
+            max_connections_per_ip: 0,
             header_timeout: Duration::from_secs(10),
             first_byte_timeout: Duration::from_secs(10),
             keepalive_timeout: Duration::from_secs(60),
@@ -178,6 +190,15 @@ impl DataplaneConfig {
         self
     }
 
+    /// Sets the per-worker cap on buffered request bytes and the per-IP connection cap
+    /// (0: none).
+    #[must_use]
+    pub fn memory_bounds(mut self, buffered_per_worker: usize, connections_per_ip: usize) -> Self {
+        self.max_buffered_bytes_per_worker = buffered_per_worker;
+        self.max_connections_per_ip = connections_per_ip;
+        self
+    }
+
     /// Sets the default handler timeout.
     #[must_use]
     pub fn handler_timeout(mut self, d: Duration) -> Self {
@@ -240,6 +261,12 @@ impl DataplaneConfig {
         }
         if self.quarantine_threshold < self.watchdog_threshold {
             return bad("quarantine_threshold must be at least watchdog_threshold");
+        }
+        if self.max_buffered_bytes_per_worker < 64 * 1024 {
+            return bad("max_buffered_bytes_per_worker must be at least 64 KiB");
+        }
+        if self.max_body_bytes == 0 {
+            return bad("max_body_bytes must be positive");
         }
         if self.body_min_rate == 0 {
             return bad("body_min_rate must be positive");

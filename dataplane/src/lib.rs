@@ -12,6 +12,7 @@
 //! - [`router`]: (Host, method, path) to endpoint, static segments before `{params}`.
 //! - [`request`]: the handler's `Request` built from a parsed head.
 //! - [`metrics`]: per-endpoint request, error and latency counters.
+//! - [`protections`]: counters of deadline closes, 413s, buffer-cap 503s, refused accepts.
 //! - [`registry`]: endpoints and handler versions, RCU snapshots per core, draining.
 //! - [`watchdog`]: detects a worker blocked by a handler that does not yield, takes its
 //!   listener out of the reuseport group and quarantines the endpoint ([`quarantine`]).
@@ -29,6 +30,7 @@ pub mod host;
 pub mod http;
 pub mod library;
 pub mod metrics;
+pub mod protections;
 pub mod quarantine;
 pub mod registry;
 pub mod request;

@@ -7,7 +7,7 @@ use super::envelope::{ok, ApiError, ApiResult};
 use super::{ApiJson, AppState};
 use crate::compiler::validate_dependencies;
 use crate::store::endpoints::{
-    check_vars, merge_secrets, EndpointFilter, EndpointUpdate, NewEndpoint,
+    check_max_body, check_vars, merge_secrets, EndpointFilter, EndpointUpdate, NewEndpoint,
 };
 
 /// Code a new endpoint starts with: the Quick Start's hello handler.
@@ -59,6 +59,9 @@ pub async fn create(State(s): State<AppState>, ApiJson(b): ApiJson<NewEndpoint>)
         &e.secrets.clone().unwrap_or_default(),
     )
     .map_err(ApiError::bad_request)?;
+    if let Some(n) = e.max_body_bytes {
+        check_max_body(n).map_err(ApiError::bad_request)?;
+    }
     if let Some(d) = &e.dependencies {
         validate_dependencies(d).map_err(ApiError::bad_request)?;
     }
@@ -82,7 +85,7 @@ pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult
 }
 
 /// `PUT /api/endpoints/{id}` with any subset of the fields. A serving endpoint whose route
-/// (path, method, domain, collection) changes is re-routed at once.
+/// (path, method, domain, collection) or `max_body_bytes` changes is re-routed at once.
 pub async fn update(
     State(s): State<AppState>,
     Path(id): Path<String>,
@@ -100,6 +103,9 @@ pub async fn update(
     )?;
     if let Some(d) = &u.dependencies {
         validate_dependencies(d).map_err(ApiError::bad_request)?;
+    }
+    if let Some(n) = u.max_body_bytes {
+        check_max_body(n).map_err(ApiError::bad_request)?;
     }
     check_vars(
         u.variables.as_ref().unwrap_or(&cur.variables),
@@ -127,7 +133,8 @@ pub async fn update(
         &updated.method,
         &updated.domain,
         &updated.collection_id,
-    ) != (&cur.path, &cur.method, &cur.domain, &cur.collection_id);
+    ) != (&cur.path, &cur.method, &cur.domain, &cur.collection_id)
+        || updated.max_body_bytes != cur.max_body_bytes;
     if moved {
         // A serving endpoint follows its new route at once (its deployed version, re-routed);
         // a route another endpoint holds puts the old one back.
@@ -137,6 +144,7 @@ pub async fn update(
                 method: Some(cur.method.clone()),
                 domain: Some(cur.domain.clone()),
                 collection_id: Some(cur.collection_id.clone()),
+                max_body_bytes: Some(cur.max_body_bytes),
                 ..Default::default()
             };
             s.store.update_endpoint(&id, &back).await?;

@@ -12,7 +12,9 @@ use crate::bundle::{normalize, read as read_bundle, Route};
 use crate::compiler::validate_dependencies;
 use crate::openapi::{self, Op};
 use crate::store::collections::{Collection, NewCollection};
-use crate::store::endpoints::{Endpoint, EndpointFilter, EndpointUpdate, NewEndpoint};
+use crate::store::endpoints::{
+    check_max_body, Endpoint, EndpointFilter, EndpointUpdate, NewEndpoint,
+};
 
 /// The request body, as documented.
 #[derive(Debug, Deserialize)]
@@ -149,6 +151,7 @@ pub async fn openapi(State(s): State<AppState>, ApiJson(b): ApiJson<OpenApiImpor
             enabled: Some(true),
             variables: None,
             secrets: None,
+            max_body_bytes: None,
         };
         let e = s.store.create_endpoint(&new, "").await?;
         created.push(
@@ -253,6 +256,9 @@ pub async fn bundle(
         validate_dependencies(deps)
             .map_err(|e| ApiError::bad_request(format!("bundle.yaml dependencies: {e}")))?;
     }
+    if let Some(n) = b.manifest.max_body_bytes {
+        check_max_body(n).map_err(|e| ApiError::bad_request(format!("bundle.yaml: {e}")))?;
+    }
     let spec = match &b.spec {
         Some(text) => openapi::parse(text).map_err(|e| ApiError::bad_request(e.to_string()))?,
         None if !b.manifest.routes.is_empty() => openapi::Spec {
@@ -308,6 +314,7 @@ pub async fn bundle(
                 let u = EndpointUpdate {
                     code: Some(code),
                     dependencies: b.manifest.dependencies.clone(),
+                    max_body_bytes: b.manifest.max_body_bytes,
                     ..Default::default()
                 };
                 s.store
@@ -329,6 +336,7 @@ pub async fn bundle(
                     enabled: Some(true),
                     variables: None,
                     secrets: None,
+                    max_body_bytes: b.manifest.max_body_bytes,
                 };
                 s.store.create_endpoint(&new, "").await?
             }

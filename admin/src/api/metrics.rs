@@ -273,6 +273,54 @@ pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, Api
             svc.queued
         );
     }
+    let p = s.protections.snapshot();
+    head(
+        &mut out,
+        "reg_deadline_closes_total",
+        "counter",
+        "Connections closed by a deadline: no first byte in time, an incomplete head (408), a body past its deadline and rate (408), an idle keep-alive connection.",
+    );
+    for (deadline, n) in [
+        ("first_byte", p.first_byte_timeouts),
+        ("head", p.head_timeouts),
+        ("body", p.body_timeouts),
+        ("keepalive", p.keepalive_timeouts),
+    ] {
+        let _ = writeln!(
+            out,
+            "reg_deadline_closes_total{{deadline=\"{deadline}\"}} {n}"
+        );
+    }
+    head(
+        &mut out,
+        "reg_body_too_large_total",
+        "counter",
+        "Requests answered 413: a body above the endpoint's max_body_bytes (or the per-worker buffer cap).",
+    );
+    let _ = writeln!(out, "reg_body_too_large_total {}", p.body_too_large);
+    head(
+        &mut out,
+        "reg_buffer_full_total",
+        "counter",
+        "Requests answered 503 with Retry-After: their worker's buffered request bytes were at the cap.",
+    );
+    let _ = writeln!(out, "reg_buffer_full_total {}", p.buffer_full);
+    head(
+        &mut out,
+        "reg_connections_refused_total",
+        "counter",
+        "Connections closed at accept: the client IP at its cap, or the worker at its connection cap.",
+    );
+    let _ = writeln!(
+        out,
+        "reg_connections_refused_total{{reason=\"per_ip\"}} {}",
+        p.refused_per_ip
+    );
+    let _ = writeln!(
+        out,
+        "reg_connections_refused_total{{reason=\"per_worker\"}} {}",
+        p.refused_per_worker
+    );
     head(
         &mut out,
         "reg_uptime_seconds",

@@ -62,6 +62,8 @@ pub struct AppState {
     pub service_locks: Arc<crate::actors::ServiceLocks>,
     /// Where the gateway port listens (the "try it" requests go there).
     pub gateway: std::net::SocketAddr,
+    /// The dataplane's protection counters (`/metrics`).
+    pub protections: Arc<rust_edge_gateway_dataplane::protections::ProtectionCounters>,
 }
 
 /// A JSON request body as `T`; a body that is not JSON, or not shaped like `T`, is a 400 in

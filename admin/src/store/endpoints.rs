@@ -116,6 +116,8 @@ pub struct Endpoint {
     /// Secrets the handler reads the same way; masked on every read.
     #[serde(serialize_with = "masked_secrets")]
     pub secrets: BTreeMap<String, String>,
+    /// Largest request body the endpoint accepts (413 above).
+    pub max_body_bytes: u64,
     /// Whether the draft (code and dependencies) is exactly what the last successful build
     /// compiled, with this gateway's ABI: `start` deploys that build only then.
     pub draft_compiled: bool,
@@ -200,6 +202,9 @@ pub struct NewEndpoint {
     /// Secrets.
     #[serde(default)]
     pub secrets: Option<BTreeMap<String, String>>,
+    /// Largest request body (default [`DEFAULT_MAX_BODY_BYTES`]).
+    #[serde(default)]
+    pub max_body_bytes: Option<u64>,
 }
 
 /// A partial update: only the fields present change.
@@ -229,6 +234,8 @@ pub struct EndpointUpdate {
     pub variables: Option<BTreeMap<String, String>>,
     /// Secrets (replaces them all; a masked value keeps the stored secret of that name).
     pub secrets: Option<BTreeMap<String, String>>,
+    /// Largest request body.
+    pub max_body_bytes: Option<u64>,
 }
 
 /// List filters.
@@ -254,6 +261,25 @@ fn masked_secrets<S: serde::Serializer>(
         m.serialize_entry(k, MASK)?;
     }
     m.end()
+}
+
+/// The largest request body of a new endpoint (and of endpoints made before the field
+/// existed): 1 MiB. Uploads raise it.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 1 << 20;
+
+/// The largest `max_body_bytes` the API accepts: 1 GiB (bodies are buffered whole; the
+/// per-worker buffer cap bounds them further).
+pub const MAX_BODY_BYTES_LIMIT: u64 = 1 << 30;
+
+/// Checks a `max_body_bytes` value: 1 byte to [`MAX_BODY_BYTES_LIMIT`].
+pub fn check_max_body(n: u64) -> Result<(), String> {
+    if (1..=MAX_BODY_BYTES_LIMIT).contains(&n) {
+        Ok(())
+    } else {
+        Err(format!(
+            "max_body_bytes must be between 1 and {MAX_BODY_BYTES_LIMIT} (1 GiB); got {n}"
+        ))
+    }
 }
 
 /// Checks variable and secret names (`[A-Za-z_][A-Za-z0-9_]*`, not in both maps) and sizes.
@@ -297,6 +323,11 @@ pub fn merge_secrets(
             }
         })
         .collect()
+}
+
+/// A size as SQLite's integer (the API's checks keep sizes far below `i64::MAX`).
+fn db_int(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 fn json_column(r: &sqlx::sqlite::SqliteRow, name: &str) -> Result<Option<JsonValue>, StoreError> {
@@ -366,9 +397,12 @@ fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Endpoint, StoreError> {
     let variables: BTreeMap<String, String> = serde_json::from_str(&text)?;
     let text: String = r.try_get("secrets")?;
     let secrets: BTreeMap<String, String> = serde_json::from_str(&text)?;
+    let max_body: i64 = r.try_get("max_body_bytes")?;
     Ok(Endpoint {
         variables,
         secrets,
+        max_body_bytes: u64::try_from(max_body)
+            .map_err(|_| StoreError::Corrupt(format!("negative max_body_bytes {max_body}")))?,
         id: r.try_get("id")?,
         name: r.try_get("name")?,
         path: r.try_get("path")?,
@@ -442,8 +476,8 @@ impl Store {
         .await?;
         sqlx::query(
             "INSERT INTO endpoints (id, scope, name, path, method, domain, collection_id, description, code, \
-             dependencies, enabled, status, created_at, updated_at, variables, secrets) VALUES (?1, \
-             ?13, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?14, ?15)",
+             dependencies, enabled, status, created_at, updated_at, variables, secrets, max_body_bytes) \
+             VALUES (?1, ?13, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?14, ?15, ?16)",
         )
         .bind(&id)
         .bind(&e.name)
@@ -460,6 +494,7 @@ impl Store {
         .bind(scope)
         .bind(serde_json::to_string(&e.variables.clone().unwrap_or_default())?)
         .bind(serde_json::to_string(&e.secrets.clone().unwrap_or_default())?)
+        .bind(db_int(e.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES)))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -482,7 +517,7 @@ impl Store {
         sqlx::query(
             "UPDATE endpoints SET name = ?2, path = ?3, method = ?4, domain = ?5, collection_id = ?6, \
              description = ?7, code = ?8, dependencies = ?9, enabled = ?10, updated_at = ?11, \
-             variables = ?12, secrets = ?13 WHERE id = ?1",
+             variables = ?12, secrets = ?13, max_body_bytes = ?14 WHERE id = ?1",
         )
         .bind(id)
         .bind(u.name.as_ref().unwrap_or(&cur.name))
@@ -501,6 +536,7 @@ impl Store {
                 .as_ref()
                 .map_or(cur.secrets.clone(), |s| merge_secrets(&cur.secrets, s)),
         )?)
+        .bind(db_int(u.max_body_bytes.unwrap_or(cur.max_body_bytes)))
         .execute(&self.pool)
         .await?;
         self.get_endpoint(id).await
@@ -659,6 +695,7 @@ mod tests {
             enabled: None,
             variables: None,
             secrets: None,
+            max_body_bytes: None,
         };
         let e = store.create_endpoint(&new, "code").await.expect("create");
         let status_of = |id: String| {

@@ -194,6 +194,11 @@ impl ChunkedDecoder {
         self.state == State::Done
     }
 
+    /// Bytes the decoded body holds so far (its allocation).
+    pub fn buffered(&self) -> usize {
+        self.body.capacity()
+    }
+
     /// The decoded body.
     pub fn into_body(self) -> Vec<u8> {
         self.body

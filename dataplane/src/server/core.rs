@@ -48,6 +48,10 @@ pub(crate) struct CoreState {
     pub access: Option<crate::access_log::AccessLog>,
     pub deadlines: Rc<super::deadline::Deadlines>,
     pub buffers: Rc<super::session::BufferPool>,
+    /// This worker's byte budget and the shared protection counters.
+    pub guards: Rc<super::budget::WorkerGuards>,
+    /// Open connections per client IP, shared by every worker.
+    pub per_ip: Arc<super::ip_cap::IpConnections>,
 }
 
 impl CoreState {
@@ -63,6 +67,7 @@ impl CoreState {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);
+        let buffered_cap = config.max_buffered_bytes_per_worker;
         CoreState {
             index,
             config,
@@ -81,7 +86,27 @@ impl CoreState {
             access: None,
             deadlines: super::deadline::Deadlines::new(),
             buffers: Rc::default(),
+            guards: Rc::new(super::budget::WorkerGuards::new(
+                buffered_cap,
+                Arc::default(),
+            )),
+            per_ip: super::ip_cap::IpConnections::new(0),
         }
+    }
+
+    /// Counts into `counters` (shared by every worker) and caps connections per IP through
+    /// `per_ip` (shared too).
+    pub fn with_guards(
+        mut self,
+        counters: Arc<crate::protections::ProtectionCounters>,
+        per_ip: Arc<super::ip_cap::IpConnections>,
+    ) -> Self {
+        self.guards = Rc::new(super::budget::WorkerGuards::new(
+            self.config.max_buffered_bytes_per_worker,
+            counters,
+        ));
+        self.per_ip = per_ip;
+        self
     }
 
     /// Writes the access log through `file` (this worker's handle on the shared file).

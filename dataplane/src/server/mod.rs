@@ -1,9 +1,11 @@
 //! The running dataplane: workers, their inboxes and the registry that feeds them.
 
 mod app;
+mod budget;
 mod clock;
 mod core;
 mod deadline;
+mod ip_cap;
 mod session;
 mod worker;
 
@@ -16,6 +18,7 @@ use std::time::Duration;
 
 use crate::blocking::BlockingPool;
 use crate::config::{ConfigError, DataplaneConfig};
+use crate::protections::ProtectionCounters;
 use crate::quarantine::Quarantine;
 use crate::registry::Registry;
 use crate::watchdog::{StallState, Watchdog, WorkerHealth};
@@ -40,6 +43,7 @@ pub struct Dataplane {
     workers: Vec<JoinHandle<()>>,
     janitor: Option<JoinHandle<()>>,
     watchdog: Arc<Watchdog>,
+    protections: Arc<ProtectionCounters>,
 }
 
 impl Dataplane {
@@ -84,6 +88,8 @@ impl Dataplane {
         if let Some(path) = &config.crash_record {
             crate::crash_record::install(path).map_err(|e| io::Error::other(e.to_string()))?;
         }
+        let protections = Arc::new(ProtectionCounters::default());
+        let per_ip = ip_cap::IpConnections::new(config.max_connections_per_ip);
         let mut addr = config.addr;
         let access_file = config
             .access_log
@@ -111,6 +117,8 @@ impl Dataplane {
                 Arc::clone(&shutdown),
                 Arc::clone(&epoch),
                 Arc::clone(&watchdog),
+                Arc::clone(&protections),
+                Arc::clone(&per_ip),
             );
             let pin = config
                 .pin_workers
@@ -124,9 +132,10 @@ impl Dataplane {
                     if let Some(id) = pin {
                         core_affinity::set_for_current(id);
                     }
-                    let (config, pool, shutdown, epoch, watchdog) = parts;
+                    let (config, pool, shutdown, epoch, watchdog, protections, per_ip) = parts;
                     let core =
                         core::CoreState::new(index, config, pool, shutdown, rx, epoch, watchdog)
+                            .with_guards(protections, per_ip)
                             .with_access_log(access);
                     worker::run(core, bind_addr, ready);
                 })?;
@@ -165,6 +174,7 @@ impl Dataplane {
             workers,
             janitor: Some(janitor),
             watchdog,
+            protections,
         })
     }
 
@@ -186,6 +196,12 @@ impl Dataplane {
     /// The watchdog: stalls, listeners taken out of the reuseport group, hand-offs.
     pub fn watchdog(&self) -> &Arc<Watchdog> {
         &self.watchdog
+    }
+
+    /// What the protections against slow and greedy clients did so far (deadline closes,
+    /// 413s, buffer-cap 503s, connections refused at accept).
+    pub fn protections(&self) -> &Arc<ProtectionCounters> {
+        &self.protections
     }
 
     /// The registry: deploy, swap and remove endpoints; stats.

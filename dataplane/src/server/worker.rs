@@ -16,6 +16,7 @@ use monoio::net::{ListenerOpts, TcpListener, TcpStream};
 use super::app::Gateway;
 use super::core::CoreState;
 use super::session::{Limits, Session};
+use crate::protections::Refusal;
 
 static DRIVER_LOGGED: Once = Once::new();
 
@@ -181,9 +182,15 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
 /// Serves one accepted connection on this core (dropped when the core is at its cap).
 fn serve(core: &Rc<CoreState>, stream: TcpStream, peer: SocketAddr) {
     if core.conns.get() >= core.config.max_connections_per_worker {
+        core.guards.counters.refused(Refusal::PerWorker);
         drop(stream);
         return;
     }
+    let Ok(ip_slot) = core.per_ip.admit(peer.ip()) else {
+        core.guards.counters.refused(Refusal::PerIp);
+        drop(stream);
+        return;
+    };
     core.conns.set(core.conns.get() + 1);
     let core = Rc::clone(core);
     monoio::spawn(async move {
@@ -194,8 +201,10 @@ fn serve(core: &Rc<CoreState>, stream: TcpStream, peer: SocketAddr) {
             Limits::from(&*core.config),
             core.deadlines.register(),
             Rc::clone(&core.buffers),
+            Rc::clone(&core.guards),
         );
         session.run().await;
+        drop(ip_slot);
         core.conns.set(core.conns.get() - 1);
     });
 }

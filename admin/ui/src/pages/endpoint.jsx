@@ -24,7 +24,11 @@ const BLANK = {
   description: '',
   code: '',
   dependencies: '{}',
+  max_body_bytes: '1048576',
 };
+
+/** The largest value the API takes for max_body_bytes (1 GiB). */
+const MAX_BODY_LIMIT = 1 << 30;
 
 function toForm(e) {
   return {
@@ -36,7 +40,27 @@ function toForm(e) {
     description: e.description || '',
     code: e.code,
     dependencies: JSON.stringify(e.dependencies || {}, null, 2),
+    max_body_bytes: String(e.max_body_bytes ?? 1048576),
   };
+}
+
+/** A max_body_bytes field's text as a number, or an error that says what is wrong. */
+function maxBody(text) {
+  const t = String(text).trim();
+  const n = Number(t);
+  if (!/^[0-9]+$/.test(t) || !Number.isSafeInteger(n) || n < 1 || n > MAX_BODY_LIMIT) {
+    throw new Error(`Max body must be a whole number of bytes from 1 to ${MAX_BODY_LIMIT} (1 GiB); got "${t}".`);
+  }
+  return n;
+}
+
+/** Bytes as the hint shows them: 1 MiB, 512 KiB, 100 bytes. */
+function sizeText(text) {
+  const n = Number(String(text).trim());
+  if (!Number.isSafeInteger(n) || n < 1) return '';
+  if (n % (1 << 20) === 0) return `${n / (1 << 20)} MiB`;
+  if (n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
 }
 
 function toBody(f) {
@@ -55,6 +79,7 @@ function toBody(f) {
     description: f.description.trim() || null,
     code: f.code,
     dependencies: deps,
+    max_body_bytes: maxBody(f.max_body_bytes),
   };
 }
 
@@ -402,6 +427,14 @@ export function EndpointPage({ id }) {
                 </option>
               ))}
             </select>
+          </Field>
+          <Field label="Max body (bytes)" hint={`Largest request body; 413 above. ${sizeText(form.max_body_bytes)}`}>
+            <input
+              name="max_body_bytes"
+              inputmode="numeric"
+              value={form.max_body_bytes}
+              onInput={set('max_body_bytes')}
+            />
           </Field>
           <Field label="Description">
             <textarea name="description" rows="2" value={form.description} onInput={set('description')} />

@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use rust_edge_gateway_sdk::Response;
 
+use super::budget::{Charge, WorkerGuards};
 use super::deadline::Deadline;
 use crate::config::DataplaneConfig;
 use crate::http::encode::{error_response, Framing};
@@ -63,6 +64,8 @@ pub(crate) trait Call {
 pub(crate) struct Limits {
     /// Largest head (431 above).
     pub max_head: usize,
+    /// Gateway-wide ceiling on bodies, over the endpoint's own limit (413 above).
+    pub max_body: usize,
     /// Time to complete a head once its first byte came (408).
     pub header_timeout: Duration,
     /// A new connection's wait for its first byte.
@@ -79,6 +82,7 @@ impl From<&DataplaneConfig> for Limits {
     fn from(c: &DataplaneConfig) -> Self {
         Limits {
             max_head: c.max_head_bytes,
+            max_body: c.max_body_bytes,
             header_timeout: c.header_timeout,
             first_byte_timeout: c.first_byte_timeout,
             keepalive_timeout: c.keepalive_timeout,
@@ -95,6 +99,9 @@ enum End {
     Quiet,
     /// A gateway error is owed before closing.
     Reject(u16, String),
+    /// The worker's buffered request bytes are at their cap: 503 with `Retry-After`, then
+    /// close.
+    Overloaded,
     /// The stream failed or a write timed out: nothing more can be sent.
     Broken,
 }
@@ -121,6 +128,10 @@ pub(crate) struct Session<S, A> {
     limits: Limits,
     deadline: Deadline,
     pool: Rc<BufferPool>,
+    /// What `buf` holds charged to the worker's byte budget.
+    charge: Charge,
+    /// Where the body being read ends in `buf` (0: none): the buffer grows up to it.
+    body_end: usize,
     /// Bytes read and not yet used; heads are parsed in place.
     buf: Vec<u8>,
     /// Bytes encoded and not yet written.
@@ -143,13 +154,15 @@ where
     S: monoio::io::AsyncReadRent + monoio::io::AsyncWriteRent,
     A: App,
 {
-    /// A session on `stream`, its waits bounded by `deadline`.
+    /// A session on `stream`, its waits bounded by `deadline`, its buffered bytes charged
+    /// to `guards`' budget.
     pub fn new(
         stream: S,
         app: A,
         limits: Limits,
         deadline: Deadline,
         pool: Rc<BufferPool>,
+        guards: Rc<WorkerGuards>,
     ) -> Self {
         Session {
             stream,
@@ -157,6 +170,8 @@ where
             limits,
             deadline,
             pool,
+            charge: Charge::new(guards),
+            body_end: 0,
             buf: Vec::with_capacity(2048),
             out: Vec::new(),
             fresh: true,
@@ -169,18 +184,56 @@ where
             Ok(never) => match never {},
             Err(end) => end,
         };
-        if let End::Reject(status, message) = &end {
-            let resp = error_response(*status, message);
-            self.respond(&resp, Framing::closing(false, 1, ""));
+        let counters = &self.charge.guards().counters;
+        let owed = match &end {
+            End::Reject(status, message) => {
+                if *status == 413 {
+                    counters.too_large();
+                }
+                Some(error_response(*status, message))
+            }
+            End::Overloaded => {
+                counters.buffer_full();
+                Some(
+                    error_response(
+                        503,
+                        "the gateway is buffering too many request bytes; retry shortly",
+                    )
+                    .with_header("retry-after", "1"),
+                )
+            }
+            End::Quiet | End::Broken => None,
+        };
+        if let Some(resp) = &owed {
+            self.respond(resp, Framing::closing(false, 1, ""));
         }
         if !matches!(end, End::Broken) {
             // Whatever is owed (held-back pipelined responses, the error) goes out.
             let sent = self.flush().await.is_ok();
-            if sent && matches!(end, End::Reject(..)) {
+            if sent && owed.is_some() {
                 self.linger().await;
             }
         }
         self.pool.put(std::mem::take(&mut self.out));
+    }
+
+    /// Counts a connection closed by a deadline.
+    fn count_deadline(&self, kind: crate::protections::DeadlineKind) {
+        self.charge.guards().counters.deadline(kind);
+    }
+
+    /// After a request's body went to its handler: a read buffer grown for a large body
+    /// or head shrinks back (a keep-alive connection must not keep megabytes), and the
+    /// charge follows it down.
+    fn settle_buffer(&mut self) {
+        let keep = self.buf.len().max(2048);
+        if self.buf.capacity() > super::budget::BASE && self.buf.capacity() > 2 * keep {
+            self.buf.shrink_to(keep);
+        }
+        self.body_end = 0;
+        self.charge.hold(0);
+        self.charge.expect(0);
+        self.charge.cover(self.buf.capacity());
     }
 
     async fn serve(&mut self) -> Result<std::convert::Infallible, End> {
@@ -196,6 +249,7 @@ where
                         !head.close && head.body == BodyKind::None && !self.app.draining();
                     self.respond(&resp, Framing::new(head_only, keep_alive, head.minor, ""));
                     self.buf.drain(..head.len);
+                    self.settle_buffer();
                     self.respond_done(keep_alive).await?;
                     continue;
                 }
@@ -203,6 +257,7 @@ where
             let (body, used) = self.read_body(&head, call.max_body()).await?;
             call.prepare(&self.buf, &head, body);
             self.buf.drain(..used);
+            self.settle_buffer();
 
             let started = Instant::now();
             let mut resp = self.call(&mut call).await?;

@@ -8,6 +8,7 @@ use super::{App, End, Session, LINGER, LINGER_MAX};
 use crate::http::body::ChunkedDecoder;
 use crate::http::parse::{parse_head, BodyKind, Head};
 use crate::http::HttpError;
+use crate::protections::DeadlineKind;
 
 /// What one read brought.
 enum Read {
@@ -29,8 +30,15 @@ where
     async fn read_more(&mut self) -> Result<Read, End> {
         // Small first (an idle keep-alive connection holds this buffer in its pending read),
         // then doubling for large heads and bodies.
-        if self.buf.capacity() - self.buf.len() < 512 {
-            self.buf.reserve(self.buf.capacity().max(2048));
+        // A body of known length grows the buffer up to its end, not past it.
+        let (cap, len, end) = (self.buf.capacity(), self.buf.len(), self.body_end);
+        let want_free = if end > len { (end - len).min(512) } else { 512 };
+        if cap - len < want_free {
+            let mut grown = cap + cap.max(2048);
+            if end > len {
+                grown = grown.min(end);
+            }
+            self.reserve_to(grown)?;
         }
         let owned = std::mem::take(&mut self.buf);
         let len = owned.len();
@@ -47,8 +55,26 @@ where
                 })
             }
             // The buffer went with the cancelled read; the connection closes anyway.
-            None => Ok(Read::Expired),
+            None => {
+                self.charge.cover(0);
+                Ok(Read::Expired)
+            }
         }
+    }
+
+    /// Grows `buf` to hold `capacity` bytes in all, charged to the worker's byte budget
+    /// first: [`End::Overloaded`] when the worker is at its cap.
+    fn reserve_to(&mut self, capacity: usize) -> Result<(), End> {
+        if capacity <= self.buf.capacity() {
+            return Ok(());
+        }
+        if !self.charge.cover(capacity) {
+            return Err(End::Overloaded);
+        }
+        self.buf.reserve_exact(capacity - self.buf.len());
+        // The allocator may round up; charge what is held.
+        self.charge.cover(self.buf.capacity());
+        Ok(())
     }
 
     /// Reads until `buf` starts with a complete head.
@@ -86,12 +112,22 @@ where
                 Read::Data => {}
                 Read::Eof => return Err(End::Quiet),
                 Read::Expired if started => {
+                    self.count_deadline(DeadlineKind::Head);
                     return Err(End::Reject(
                         408,
                         "timed out reading the request head".into(),
-                    ))
+                    ));
                 }
-                Read::Expired => return Err(End::Quiet),
+                Read::Expired => {
+                    if !self.app.draining() {
+                        self.count_deadline(if self.fresh {
+                            DeadlineKind::FirstByte
+                        } else {
+                            DeadlineKind::KeepAlive
+                        });
+                    }
+                    return Err(End::Quiet);
+                }
             }
         }
     }
@@ -114,18 +150,24 @@ where
 
     /// One body read under the body deadline (mod_reqtimeout style): `body_timeout` from
     /// the start of the body, plus a second per `body_min_rate` bytes received, so a
-    /// trickle ends however long each byte keeps the read alive.
+    /// trickle ends however long each byte keeps the read alive. No single read may wait
+    /// longer than `body_timeout` either: a body that stalls after megabytes (which earned
+    /// it hours) is closed `body_timeout` after its last byte.
     async fn read_body_more(&mut self, start_ms: u64, received: usize) -> Result<(), End> {
         self.flush().await?;
         let earned =
             (received as u64).saturating_mul(1000) / u64::from(self.limits.body_min_rate.max(1));
         let budget = u64::try_from(self.limits.body_timeout.as_millis()).unwrap_or(u64::MAX);
-        self.deadline
-            .set_at(start_ms.saturating_add(budget).saturating_add(earned));
+        let overall = start_ms.saturating_add(budget).saturating_add(earned);
+        let stalled = self.deadline.now_ms().saturating_add(budget);
+        self.deadline.set_at(overall.min(stalled));
         match self.read_more().await? {
             Read::Data => Ok(()),
             Read::Eof => Err(HttpError::BadRequest("connection closed mid-body").into()),
-            Read::Expired => Err(End::Reject(408, "timed out reading the body".into())),
+            Read::Expired => {
+                self.count_deadline(DeadlineKind::Body);
+                Err(End::Reject(408, "timed out reading the body".into()))
+            }
         }
     }
 
@@ -143,6 +185,11 @@ where
         max_body: usize,
     ) -> Result<(Vec<u8>, usize), End> {
         let start_ms = self.deadline.now_ms();
+        // A body is buffered whole: one larger than the gateway's ceiling or than the
+        // worker's whole byte budget could never be taken (413, not a 503 to retry).
+        let max_body = max_body
+            .min(self.limits.max_body)
+            .min(self.charge.guards().budget.cap());
         match head.body {
             BodyKind::None => Ok((Vec::new(), head.len)),
             BodyKind::Length(n) => {
@@ -151,10 +198,16 @@ where
                     return Err(HttpError::PayloadTooLarge.into());
                 }
                 let end = head.len + n;
+                // The whole body is charged before any of it is read (or 100 Continue
+                // asks for it): a worker at its cap answers 503 at once. The buffer
+                // itself grows as the body comes.
+                if !self.charge.expect(end) {
+                    return Err(End::Overloaded);
+                }
+                self.body_end = end;
                 if head.expect_continue && self.buf.len() < end {
                     self.send_continue().await?;
                 }
-                self.buf.reserve(end.saturating_sub(self.buf.len()));
                 while self.buf.len() < end {
                     let received = self.buf.len().saturating_sub(head.len);
                     self.read_body_more(start_ms, received).await?;
@@ -166,16 +219,26 @@ where
                 let mut decoder = ChunkedDecoder::new(max_body);
                 let mut used = head.len;
                 let mut continued = !head.expect_continue;
+                let mut consumed = 0;
                 loop {
-                    used += decoder.feed(self.buf.get(used..).unwrap_or_default())?;
+                    let fed = decoder.feed(self.buf.get(used..).unwrap_or_default())?;
+                    consumed += fed;
+                    // Decoded bytes leave the read buffer (the head stays: the request is
+                    // built from it), so a chunked body is held once, not twice.
+                    self.buf.drain(head.len..used + fed);
+                    used = head.len;
                     if decoder.is_done() {
                         return Ok((decoder.into_body(), used));
+                    }
+                    // The decoded body counts against the worker's budget as it grows.
+                    if !self.charge.hold(decoder.buffered()) {
+                        return Err(End::Overloaded);
                     }
                     if !continued {
                         continued = true;
                         self.send_continue().await?;
                     }
-                    let received = self.buf.len().saturating_sub(head.len);
+                    let received = consumed + self.buf.len().saturating_sub(head.len);
                     self.read_body_more(start_ms, received).await?;
                 }
             }

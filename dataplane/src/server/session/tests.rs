@@ -13,7 +13,9 @@ use monoio::BufResult;
 use rust_edge_gateway_sdk::Response;
 
 use super::*;
+use crate::server::budget::{Charge, BASE};
 use crate::server::deadline::Deadlines;
+use std::sync::Arc;
 
 /// What the client does on the server's next read.
 enum Step {
@@ -209,6 +211,7 @@ impl Call for TestCall {
 
 const LIMITS: Limits = Limits {
     max_head: 512,
+    max_body: 1 << 30,
     header_timeout: Duration::from_millis(50),
     first_byte_timeout: Duration::from_millis(50),
     keepalive_timeout: Duration::from_millis(50),
@@ -235,6 +238,16 @@ fn serve_with(
     draining: bool,
     limits: Limits,
 ) -> (String, usize, Rc<Wire>, bool) {
+    serve_guarded(script, draining, limits, Rc::default())
+}
+
+/// Like [`serve_with`], charging the session's buffered bytes to `guards`.
+fn serve_guarded(
+    script: Vec<Step>,
+    draining: bool,
+    limits: Limits,
+    guards: Rc<WorkerGuards>,
+) -> (String, usize, Rc<Wire>, bool) {
     let mut rt = monoio::RuntimeBuilder::<monoio::LegacyDriver>::new()
         .enable_timer()
         .build()
@@ -258,7 +271,14 @@ fn serve_with(
         let app = TestApp {
             draining: Rc::new(Cell::new(draining)),
         };
-        let session = Session::new(stream, app, limits, deadlines.register(), Rc::default());
+        let session = Session::new(
+            stream,
+            app,
+            limits,
+            deadlines.register(),
+            Rc::default(),
+            guards,
+        );
         // Every deadline in these tests is well under this guard, which only turns a
         // session that would wait for an hour into a failed assertion.
         let ended = monoio::time::timeout(Duration::from_secs(4), session.run())
@@ -585,4 +605,88 @@ fn a_body_needs_its_minimum_rate() {
         "a steady body passes: {out}"
     );
     assert!(out.ends_with(&"b".repeat(2000)));
+}
+
+/// A body that stalls after many bytes (3,000 at 500 B/s earned it 6 s) is closed one
+/// `body_timeout` after its last byte, not when its earned allowance runs out.
+#[test]
+fn a_body_stalled_after_many_bytes_is_closed() {
+    let head = format!(
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4000\r\n\r\n{}",
+        "x".repeat(3000)
+    );
+    let guards = Rc::new(WorkerGuards::default());
+    let started = std::time::Instant::now();
+    let (out, _, _, ended) = serve_guarded(
+        vec![data(&head), Step::Hang],
+        false,
+        LIMITS,
+        Rc::clone(&guards),
+    );
+    assert!(ended && statuses(&out) == ["408"], "{out}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(guards.counters.snapshot().body_timeouts, 1);
+}
+
+/// The per-worker byte budget: a body that would take the worker over its cap is a 503
+/// with `Retry-After` before any of it is read (Content-Length) or as soon as it grows
+/// over (chunked); the same body passes once the budget has room. Each refusal counts.
+#[test]
+fn a_body_over_the_worker_budget_gets_503_with_retry_after() {
+    let guards = Rc::new(WorkerGuards::new(10_000, Arc::default()));
+    let mut other = Charge::new(Rc::clone(&guards));
+    assert!(
+        other.cover(BASE + 10_000),
+        "another connection holds the whole budget"
+    );
+    let body = format!(
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4096\r\n\r\n{}",
+        "x".repeat(4096)
+    );
+    let (out, _, _, _) = serve_guarded(vec![data(&body)], false, LIMITS, Rc::clone(&guards));
+    assert_eq!(statuses(&out), ["503"], "{out}");
+    assert!(out.contains("retry-after: 1\r\n"), "{out}");
+    assert!(out.contains("connection: close"), "{out}");
+
+    let chunked = format!(
+        "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nfa0\r\n{}",
+        "x".repeat(4000)
+    );
+    let (out, _, _, _) = serve_guarded(vec![data(&chunked)], false, LIMITS, Rc::clone(&guards));
+    assert_eq!(statuses(&out), ["503"], "{out}");
+    assert_eq!(guards.counters.snapshot().buffer_full, 2);
+
+    drop(other);
+    let (out, _, _, _) = serve_guarded(vec![data(&body)], false, LIMITS, Rc::clone(&guards));
+    assert_eq!(statuses(&out), ["200"], "{out}");
+    assert_eq!(
+        guards.budget.used(),
+        0,
+        "a finished session gives back what it held"
+    );
+}
+
+/// 413s and deadline closes land in the protection counters.
+#[test]
+fn refusals_and_deadline_closes_are_counted() {
+    let guards = Rc::new(WorkerGuards::default());
+    let body = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4097\r\n\r\n";
+    serve_guarded(vec![data(body)], false, LIMITS, Rc::clone(&guards));
+    serve_guarded(
+        vec![data("GET /echo HTTP/1.1\r\nHo"), Step::Hang],
+        false,
+        LIMITS,
+        Rc::clone(&guards),
+    );
+    serve_guarded(vec![Step::Hang], false, LIMITS, Rc::clone(&guards));
+    let s = guards.counters.snapshot();
+    assert_eq!(
+        (s.body_too_large, s.head_timeouts, s.first_byte_timeouts),
+        (1, 1, 1),
+        "{s:?}"
+    );
 }
