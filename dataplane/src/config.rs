@@ -48,6 +48,9 @@ impl UringSetup {
 pub struct DataplaneConfig {
     /// Listen address (default `0.0.0.0:9080`).
     pub addr: SocketAddr,
+    /// TLS listen address (HTTPS, one SO_REUSEPORT listener per worker like `addr`);
+    /// `None` (the default here; the binary's `--tls-addr` sets it) for none.
+    pub tls_addr: Option<SocketAddr>,
     /// Worker threads, one monoio runtime each (default: available cores).
     pub workers: usize,
     /// Pin worker N to core N (default off: measured slower on a 2-core box with the load
@@ -96,6 +99,7 @@ impl Default for DataplaneConfig {
     fn default() -> Self {
         DataplaneConfig {
             addr: SocketAddr::from(([0, 0, 0, 0], 9080)),
+            tls_addr: None,
             workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
             pin_workers: false,
             uring_entries: 1024,
@@ -165,6 +169,13 @@ impl DataplaneConfig {
         self.first_byte_timeout = first_byte;
         self.body_timeout = body;
         self.body_min_rate = body_min_rate;
+        self
+    }
+
+    /// Serves HTTPS on `addr` too.
+    #[must_use]
+    pub fn tls_addr(mut self, addr: SocketAddr) -> Self {
+        self.tls_addr = Some(addr);
         self
     }
 

@@ -14,6 +14,7 @@
 //! - [`metrics`]: per-endpoint request, error and latency counters.
 //! - [`registry`]: endpoints and handler versions, RCU snapshots per core, draining.
 //! - [`watchdog`]: detects a worker blocked by a handler that does not yield.
+//! - [`tls`]: TLS termination (rustls), certificates chosen by SNI.
 //! - [`Dataplane`]: the worker threads (one monoio runtime per core) serving it all.
 
 mod access_log;
@@ -30,6 +31,7 @@ pub mod registry;
 pub mod request;
 pub mod router;
 mod server;
+pub mod tls;
 pub mod watchdog;
 
 pub use config::{DataplaneConfig, UringSetup};
