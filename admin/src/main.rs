@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use clap::Parser;
 use rust_edge_gateway_admin::actors;
 use rust_edge_gateway_admin::api::{self, AppState};
+use rust_edge_gateway_admin::certificates::Certificates;
 use rust_edge_gateway_admin::cli::Cli;
 use rust_edge_gateway_admin::compiler::Compiler;
 use rust_edge_gateway_admin::lifecycle::{Lifecycle, RestoreProgress};
@@ -88,11 +89,13 @@ fn main() -> anyhow::Result<()> {
         Some(Arc::from(t))
     };
 
-    let mut config = DataplaneConfig::new(cli.gateway_addr).deadlines(
-        Duration::from_secs(cli.first_byte_timeout),
-        Duration::from_secs(cli.body_timeout),
-        cli.body_min_rate,
-    );
+    let mut config = DataplaneConfig::new(cli.gateway_addr)
+        .tls_addr(cli.tls_addr)
+        .deadlines(
+            Duration::from_secs(cli.first_byte_timeout),
+            Duration::from_secs(cli.body_timeout),
+            cli.body_min_rate,
+        );
     if let Some(n) = cli.workers {
         config = config.workers(n);
     }
@@ -105,6 +108,12 @@ fn main() -> anyhow::Result<()> {
     };
     let dataplane = Dataplane::start(config).context("starting the dataplane")?;
     let gateway_addr = dataplane.local_addr();
+    let tls_addr = dataplane.tls_addr();
+    let certificates = Arc::new(
+        Certificates::open(&data_dir, Arc::clone(dataplane.certificates()))
+            .context("loading the TLS certificates")?,
+    );
+    let tls_metrics = Arc::clone(dataplane.tls_metrics());
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cli.control_threads())
@@ -159,7 +168,13 @@ fn main() -> anyhow::Result<()> {
             services,
             service_locks: Arc::default(),
             gateway: gateway_addr,
+            certificates: Arc::clone(&certificates),
+            tls_metrics,
         };
+        if let Some(dir) = cli.tls_cert_dir.clone() {
+            certificates.load_files(&dir);
+            tokio::spawn(Arc::clone(&certificates).watch(dir));
+        }
         let listener = tokio::net::TcpListener::bind(cli.admin_addr)
             .await
             .with_context(|| format!("binding the admin API to {}", cli.admin_addr))?;
@@ -180,8 +195,11 @@ fn main() -> anyhow::Result<()> {
                 );
             }
         });
+        let tls_note = tls_addr
+            .map(|a| format!(" tls https://{a}"))
+            .unwrap_or_default();
         println!(
-            "rust-edge-gateway ready: gateway http://{gateway_addr} admin http://{admin_addr}/api{token_note}"
+            "rust-edge-gateway ready: gateway http://{gateway_addr} admin http://{admin_addr}/api{tls_note}{token_note}"
         );
         axum::serve(listener, api::router(state))
             .with_graceful_shutdown(shutdown_signal())
