@@ -17,6 +17,8 @@ pub struct Gateway {
     pub child: Child,
     pub gateway: SocketAddr,
     pub admin: SocketAddr,
+    /// The HTTPS listener, when the ready line names one.
+    pub tls: Option<SocketAddr>,
     pub token: Option<String>,
     pub data_dir: PathBuf,
 }
@@ -59,6 +61,8 @@ impl Gateway {
                 "127.0.0.1:0",
                 "--admin-addr",
                 "127.0.0.1:0",
+                "--tls-addr",
+                "127.0.0.1:0",
                 "--workers",
                 "2",
                 "--data-dir",
@@ -93,6 +97,9 @@ impl Gateway {
             child,
             gateway: addr_after(&line, "gateway http://"),
             admin: addr_after(&line, "admin http://"),
+            tls: line
+                .contains("tls https://")
+                .then(|| addr_after(&line, "tls https://")),
             token,
         }
     }
