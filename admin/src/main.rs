@@ -89,6 +89,12 @@ fn main() -> anyhow::Result<()> {
         Some(Arc::from(t))
     };
 
+    if token.is_some() && !cli.admin_addr.ip().is_loopback() {
+        tracing::warn!(
+            "the management API on {} speaks plain HTTP on a non-loopback address: the bearer token crosses the network in clear (listen on 127.0.0.1, or reach it through a TLS tunnel or proxy)",
+            cli.admin_addr
+        );
+    }
     let mut config = DataplaneConfig::new(cli.gateway_addr)
         .tls_addr(cli.tls_addr)
         .deadlines(
@@ -199,7 +205,7 @@ fn main() -> anyhow::Result<()> {
             .map(|a| format!(" tls https://{a}"))
             .unwrap_or_default();
         println!(
-            "rust-edge-gateway ready: gateway http://{gateway_addr} admin http://{admin_addr}/api{tls_note}{token_note}"
+            "rust-edge-gateway ready: gateway http://{gateway_addr}{tls_note} admin http://{admin_addr}/api{token_note}"
         );
         axum::serve(listener, api::router(state))
             .with_graceful_shutdown(shutdown_signal())

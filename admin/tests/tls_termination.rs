@@ -589,3 +589,38 @@ fn a_cert_dir_is_served_and_reloaded_when_it_changes() {
         std::thread::sleep(Duration::from_millis(250));
     }
 }
+
+#[test]
+fn a_token_over_plain_http_on_a_public_admin_address_warns() {
+    use std::io::BufRead;
+    let data = tempfile::tempdir().expect("tempdir");
+    let spawn = |admin: &str| {
+        Command::new(env!("CARGO_BIN_EXE_rust-edge-gateway"))
+            .args(["--gateway-addr", "127.0.0.1:0", "--tls-addr", "127.0.0.1:0"])
+            .args(["--admin-addr", admin, "--workers", "1", "--data-dir"])
+            .arg(data.path())
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn")
+    };
+    // Everything logged before the ready line (the warning comes before it).
+    let logged = |admin: &str| {
+        let mut child = spawn(admin);
+        let mut ready = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut ready)
+            .expect("ready line");
+        assert!(ready.contains("ready"), "{ready}");
+        let _ = child.kill();
+        let mut text = String::new();
+        for line in std::io::BufReader::new(child.stderr.take().expect("stderr")).lines() {
+            text.push_str(&line.unwrap_or_default());
+        }
+        let _ = child.wait();
+        text
+    };
+    assert!(logged("0.0.0.0:0").contains("crosses the network in clear"));
+    assert!(!logged("127.0.0.1:0").contains("crosses the network in clear"));
+}

@@ -37,7 +37,7 @@ fn addr_after(line: &str, key: &str) -> SocketAddr {
         .find(key)
         .unwrap_or_else(|| panic!("no {key} in {line:?}"))
         + key.len()..];
-    let addr = rest.split(['/', ' ']).next().unwrap_or_default();
+    let addr = rest.split(['/', ' ', '\n']).next().unwrap_or_default();
     addr.parse()
         .unwrap_or_else(|e| panic!("bad address {addr:?} in {line:?}: {e}"))
 }
