@@ -11,6 +11,10 @@ step() { printf '\n==> %s\n' "$*"; }
 need_apt=()
 command -v valgrind >/dev/null 2>&1 || need_apt+=(valgrind)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
+# The TLS tests (admin/tests/tls_termination.rs) make a private CA and talk to the HTTPS
+# listener with the real openssl and curl clients.
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 # The admin UI's browser tests: Node.js runs playwright-core, which drives Debian's Chromium.
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)

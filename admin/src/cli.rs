@@ -16,6 +16,14 @@ pub struct Cli {
     /// Address of the gateway (handler traffic).
     #[arg(long, env = "REG_GATEWAY_ADDR", default_value = "0.0.0.0:9080")]
     pub gateway_addr: SocketAddr,
+    /// Address of the dataplane's HTTPS listener (one per worker, like the gateway port).
+    #[arg(long, env = "REG_TLS_ADDR", default_value = "0.0.0.0:9443")]
+    pub tls_addr: SocketAddr,
+    /// A directory of PEM pairs served beside the API's certificates (`name.pem` +
+    /// `name.key`, or `fullchain.pem` + `privkey.pem` per subdirectory as certbot writes
+    /// them); polled every 3 s and reloaded when a file changes.
+    #[arg(long, env = "REG_TLS_CERT_DIR")]
+    pub tls_cert_dir: Option<PathBuf>,
     /// Address of the admin API and UI.
     #[arg(long, env = "REG_ADMIN_ADDR", default_value = "127.0.0.1:9081")]
     pub admin_addr: SocketAddr,

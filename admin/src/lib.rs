@@ -13,6 +13,7 @@
 //! - [`logs`]: per-endpoint buffers of what handlers print and every panic.
 //! - [`openapi`]: reading OpenAPI 3.x documents for the import.
 //! - [`bundle`]: reading ZIP import bundles safely.
+//! - [`certificates`]: TLS certificates (API and `--tls-cert-dir`) for the HTTPS listener.
 //! - [`api`]: the management API (axum) on the admin port.
 //! - [`config_doc`]: configuration as code (`export`, `apply`).
 //! - [`dev_loop`]: `rust-edge-gateway dev`, redeploy on save with the logs streamed.
@@ -22,6 +23,7 @@ pub mod actors;
 pub mod api;
 pub mod auth;
 pub mod bundle;
+pub mod certificates;
 pub mod cli;
 pub mod client;
 pub mod compiler;

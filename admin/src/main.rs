@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use clap::Parser;
 use rust_edge_gateway_admin::actors;
 use rust_edge_gateway_admin::api::{self, AppState};
+use rust_edge_gateway_admin::certificates::Certificates;
 use rust_edge_gateway_admin::cli::Cli;
 use rust_edge_gateway_admin::compiler::Compiler;
 use rust_edge_gateway_admin::lifecycle::{Lifecycle, RestoreProgress};
@@ -93,7 +94,14 @@ fn main() -> anyhow::Result<()> {
     let crash_file = crash_boot::record_path(&data_dir);
     let crashes = rust_edge_gateway_dataplane::crash_record::read(&crash_file)
         .with_context(|| format!("reading the crash record {}", crash_file.display()))?;
+    if token.is_some() && !cli.admin_addr.ip().is_loopback() {
+        tracing::warn!(
+            "the management API on {} speaks plain HTTP on a non-loopback address: the bearer token crosses the network in clear (listen on 127.0.0.1, or reach it through a TLS tunnel or proxy)",
+            cli.admin_addr
+        );
+    }
     let mut config = DataplaneConfig::new(cli.gateway_addr)
+        .tls_addr(cli.tls_addr)
         .deadlines(
             Duration::from_secs(cli.first_byte_timeout),
             Duration::from_secs(cli.body_timeout),
@@ -117,6 +125,12 @@ fn main() -> anyhow::Result<()> {
     let dataplane = Dataplane::start(config).context("starting the dataplane")?;
     let gateway_addr = dataplane.local_addr();
     let protections = Arc::clone(dataplane.protections());
+    let tls_addr = dataplane.tls_addr();
+    let certificates = Arc::new(
+        Certificates::open(&data_dir, Arc::clone(dataplane.certificates()))
+            .context("loading the TLS certificates")?,
+    );
+    let tls_metrics = Arc::clone(dataplane.tls_metrics());
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cli.control_threads())
@@ -176,7 +190,13 @@ fn main() -> anyhow::Result<()> {
             service_locks: Arc::default(),
             gateway: gateway_addr,
             protections,
+            certificates: Arc::clone(&certificates),
+            tls_metrics,
         };
+        if let Some(dir) = cli.tls_cert_dir.clone() {
+            certificates.load_files(&dir);
+            tokio::spawn(Arc::clone(&certificates).watch(dir));
+        }
         let listener = tokio::net::TcpListener::bind(cli.admin_addr)
             .await
             .with_context(|| format!("binding the admin API to {}", cli.admin_addr))?;
@@ -207,8 +227,11 @@ fn main() -> anyhow::Result<()> {
                 );
             }
         });
+        let tls_note = tls_addr
+            .map(|a| format!(" tls https://{a}"))
+            .unwrap_or_default();
         println!(
-            "rust-edge-gateway ready: gateway http://{gateway_addr} admin http://{admin_addr}/api{token_note}"
+            "rust-edge-gateway ready: gateway http://{gateway_addr}{tls_note} admin http://{admin_addr}/api{token_note}"
         );
         axum::serve(listener, api::router(state))
             .with_graceful_shutdown(shutdown_signal())

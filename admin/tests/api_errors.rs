@@ -92,6 +92,8 @@ fn an_open_admin_api_on_a_public_address_refuses_to_start() {
             "0.0.0.0:0",
             "--gateway-addr",
             "127.0.0.1:0",
+            "--tls-addr",
+            "127.0.0.1:0",
             "--data-dir",
         ])
         .arg(dir.path())

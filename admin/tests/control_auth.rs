@@ -190,6 +190,8 @@ fn a_corrupt_store_is_an_error_naming_the_file() {
         .args([
             "--gateway-addr",
             "127.0.0.1:0",
+            "--tls-addr",
+            "127.0.0.1:0",
             "--admin-addr",
             "127.0.0.1:0",
         ])

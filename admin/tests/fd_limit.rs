@@ -36,7 +36,7 @@ fn the_soft_open_files_limit_is_raised_to_the_hard_one() {
         "the hard limit here ({hard}) leaves nothing to raise; run with a higher one"
     );
     let script = format!(
-        "ulimit -Sn 512 && exec {} --gateway-addr 127.0.0.1:0 --admin-addr 127.0.0.1:0 --workers 2 --data-dir {}",
+        "ulimit -Sn 512 && exec {} --gateway-addr 127.0.0.1:0 --tls-addr 127.0.0.1:0 --admin-addr 127.0.0.1:0 --workers 2 --data-dir {}",
         env!("CARGO_BIN_EXE_rust-edge-gateway"),
         dir.path().display()
     );

@@ -13,6 +13,8 @@ fn json_logs_are_one_object_per_line_on_stderr() {
         .args([
             "--gateway-addr",
             "127.0.0.1:0",
+            "--tls-addr",
+            "127.0.0.1:0",
             "--admin-addr",
             "127.0.0.1:0",
             "--log-format",

@@ -30,6 +30,7 @@ fn request_path(c: &mut Criterion) {
         peer,
         peer_ip: "127.0.0.1",
         trusted: &[],
+        scheme: "http",
         new_id: &new_id,
     };
     let mut out = Vec::with_capacity(4096);

@@ -48,6 +48,9 @@ impl UringSetup {
 pub struct DataplaneConfig {
     /// Listen address (default `0.0.0.0:9080`).
     pub addr: SocketAddr,
+    /// TLS listen address (HTTPS, one SO_REUSEPORT listener per worker like `addr`);
+    /// `None` (the default here; the binary's `--tls-addr` sets it) for none.
+    pub tls_addr: Option<SocketAddr>,
     /// Worker threads, one monoio runtime each (default: available cores).
     pub workers: usize,
     /// Pin worker N to core N (default off: measured slower on a 2-core box with the load
@@ -114,6 +117,7 @@ impl Default for DataplaneConfig {
     fn default() -> Self {
         DataplaneConfig {
             addr: SocketAddr::from(([0, 0, 0, 0], 9080)),
+            tls_addr: None,
             workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
             pin_workers: false,
             uring_entries: 1024,
@@ -196,6 +200,13 @@ impl DataplaneConfig {
     pub fn memory_bounds(mut self, buffered_per_worker: usize, connections_per_ip: usize) -> Self {
         self.max_buffered_bytes_per_worker = buffered_per_worker;
         self.max_connections_per_ip = connections_per_ip;
+        self
+    }
+
+    /// Serves HTTPS on `addr` too.
+    #[must_use]
+    pub fn tls_addr(mut self, addr: SocketAddr) -> Self {
+        self.tls_addr = Some(addr);
         self
     }
 

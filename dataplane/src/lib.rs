@@ -17,6 +17,7 @@
 //! - [`watchdog`]: detects a worker blocked by a handler that does not yield, takes its
 //!   listener out of the reuseport group and quarantines the endpoint ([`quarantine`]).
 //! - [`crash_record`]: remembers which handler version a fatal signal killed the process in.
+//! - [`tls`]: TLS termination (rustls), certificates chosen by SNI.
 //! - [`Dataplane`]: the worker threads (one monoio runtime per core) serving it all.
 
 mod access_log;
@@ -36,6 +37,7 @@ pub mod registry;
 pub mod request;
 pub mod router;
 mod server;
+pub mod tls;
 pub mod watchdog;
 
 pub use config::{DataplaneConfig, UringSetup};

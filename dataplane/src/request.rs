@@ -1,6 +1,7 @@
 //! Building the SDK's `Request` from a parsed head: decoded query and path parameters,
 //! lower-case headers, client IP (from `X-Forwarded-For` only behind a trusted proxy) and
-//! the request id (a valid incoming `X-Request-Id`, or a new one).
+//! the request id (a valid incoming `X-Request-Id`, or a new one). `x-forwarded-proto`
+//! is set to the connection's scheme, keeping a client's value only from a trusted proxy.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -43,6 +44,8 @@ pub struct Origin<'a> {
     pub peer_ip: &'a str,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted: &'a [IpAddr],
+    /// `http` or `https`: the scheme the client used to reach the gateway.
+    pub scheme: &'static str,
     /// Makes a request id when the client sent no valid one.
     pub new_id: &'a dyn Fn() -> String,
 }
@@ -109,7 +112,11 @@ pub fn build(
         Some(id) if ids == 1 => id.to_owned(),
         _ => (origin.new_id)(),
     };
-    let xff = if origin.trusted.contains(&origin.peer.ip()) {
+    let behind_proxy = origin.trusted.contains(&origin.peer.ip());
+    if !(behind_proxy && headers.contains_key("x-forwarded-proto")) {
+        headers.insert("x-forwarded-proto".to_owned(), origin.scheme.to_owned());
+    }
+    let xff = if behind_proxy {
         headers.get("x-forwarded-for").map(String::as_str)
     } else {
         None
@@ -139,6 +146,7 @@ mod tests {
             peer: "192.0.2.7:5000".parse().expect("addr"),
             peer_ip: "192.0.2.7",
             trusted: &[],
+            scheme: "https",
             new_id: &|| "fresh".to_string(),
         };
         build(head.as_bytes(), &h, HashMap::new(), Vec::new(), &origin)
@@ -151,6 +159,14 @@ mod tests {
         assert_eq!(r.query.get("y").map(String::as_str), Some(" "));
         assert_eq!(r.query.len(), 2, "{:?}", r.query);
         assert_eq!(r.headers.get("host").map(String::as_str), Some("h"));
+        let proto = |r: &Request| r.headers.get("x-forwarded-proto").cloned();
+        assert_eq!(proto(&r).as_deref(), Some("https"));
+        let r = built("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Proto: http\r\n\r\n");
+        assert_eq!(
+            proto(&r).as_deref(),
+            Some("https"),
+            "a direct client's x-forwarded-proto is overwritten"
+        );
         assert_eq!(
             r.client_ip.as_deref(),
             Some("192.0.2.7"),

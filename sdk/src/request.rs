@@ -102,6 +102,18 @@ impl Request {
         lookup_ignore_case(&self.headers, key)
     }
 
+    /// The scheme the client used to reach the gateway: `"https"` or `"http"`.
+    ///
+    /// Read from `x-forwarded-proto`, which the gateway sets on every request (a client's
+    /// own value is kept only when it comes through a trusted proxy). Anything but
+    /// `https` counts as `http`.
+    pub fn scheme(&self) -> &'static str {
+        match self.header("x-forwarded-proto") {
+            Some(v) if v.trim().eq_ignore_ascii_case("https") => "https",
+            _ => "http",
+        }
+    }
+
     /// A required header; `BadRequest` when missing.
     pub fn require_header(&self, key: &str) -> Result<&String, HandlerError> {
         self.header(key)
@@ -182,6 +194,17 @@ mod tests {
     struct User {
         name: String,
         age: u32,
+    }
+
+    #[test]
+    fn scheme_comes_from_x_forwarded_proto() {
+        let mut r = req();
+        assert_eq!(r.scheme(), "http", "no header: plain HTTP");
+        r.headers.insert("x-forwarded-proto".into(), "https".into());
+        assert_eq!(r.scheme(), "https");
+        r.headers
+            .insert("x-forwarded-proto".into(), "gopher".into());
+        assert_eq!(r.scheme(), "http");
     }
 
     #[test]

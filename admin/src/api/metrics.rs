@@ -340,6 +340,8 @@ pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, Api
         env!("CARGO_PKG_VERSION")
     );
 
+    tls(&mut out, &s);
+
     Ok((
         [(
             header::CONTENT_TYPE,
@@ -347,4 +349,65 @@ pub async fn metrics(State(s): State<AppState>) -> Result<impl IntoResponse, Api
         )],
         out,
     ))
+}
+
+/// Handshakes by result, version and ALPN; seconds until each certificate expires.
+fn tls(out: &mut String, s: &AppState) {
+    let m = &s.tls_metrics;
+    head(
+        out,
+        "reg_tls_handshakes_total",
+        "counter",
+        "TLS handshakes by result (ok, timeout, io, no_certificate, protocol).",
+    );
+    for (result, n) in m.results() {
+        let _ = writeln!(out, "reg_tls_handshakes_total{{result=\"{result}\"}} {n}");
+    }
+    head(
+        out,
+        "reg_tls_handshakes_by_version_total",
+        "counter",
+        "Completed TLS handshakes by negotiated version.",
+    );
+    for (version, n) in m.versions() {
+        let _ = writeln!(
+            out,
+            "reg_tls_handshakes_by_version_total{{version=\"{version}\"}} {n}"
+        );
+    }
+    head(
+        out,
+        "reg_tls_handshakes_by_alpn_total",
+        "counter",
+        "Completed TLS handshakes by negotiated ALPN protocol.",
+    );
+    for (alpn, n) in m.alpn() {
+        let _ = writeln!(
+            out,
+            "reg_tls_handshakes_by_alpn_total{{alpn=\"{alpn}\"}} {n}"
+        );
+    }
+    head(
+        out,
+        "reg_tls_resumed_total",
+        "counter",
+        "Completed TLS handshakes that resumed a session.",
+    );
+    let _ = writeln!(out, "reg_tls_resumed_total {}", m.resumed());
+    head(
+        out,
+        "reg_tls_certificate_expiry_seconds",
+        "gauge",
+        "Seconds until a certificate's not_after (negative once expired).",
+    );
+    let now = chrono::Utc::now().timestamp();
+    for c in s.certificates.list() {
+        let _ = writeln!(
+            out,
+            "reg_tls_certificate_expiry_seconds{{id=\"{}\",names=\"{}\"}} {}",
+            escape(&c.id),
+            escape(&c.names.join(",")),
+            c.not_after_unix() - now
+        );
+    }
 }

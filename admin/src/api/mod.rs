@@ -5,6 +5,7 @@
 //! `envelope.rs` is the response format; `guard.rs` refuses cross-site browser requests
 //! when there is no token.
 
+pub mod certificates;
 pub mod collections;
 pub mod compile;
 pub mod domains;
@@ -64,6 +65,10 @@ pub struct AppState {
     pub gateway: std::net::SocketAddr,
     /// The dataplane's protection counters (`/metrics`).
     pub protections: Arc<rust_edge_gateway_dataplane::protections::ProtectionCounters>,
+    /// TLS certificates (API and `--tls-cert-dir`).
+    pub certificates: Arc<crate::certificates::Certificates>,
+    /// TLS handshake counters.
+    pub tls_metrics: Arc<rust_edge_gateway_dataplane::tls::TlsMetrics>,
 }
 
 /// A JSON request body as `T`; a body that is not JSON, or not shaped like `T`, is a 400 in
@@ -211,6 +216,14 @@ pub fn router(state: AppState) -> Router {
         .route("/services/{id}/test", post(services::test))
         .route("/services/test", post(services::test_draft))
         .route("/services/{id}/endpoints", get(services::users))
+        .route(
+            "/certificates",
+            get(certificates::list).post(certificates::create),
+        )
+        .route(
+            "/certificates/{id}",
+            get(certificates::get).delete(certificates::delete),
+        )
         .route(
             "/minio/objects",
             get(minio::list)

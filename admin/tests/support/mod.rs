@@ -17,6 +17,8 @@ pub struct Gateway {
     pub child: Child,
     pub gateway: SocketAddr,
     pub admin: SocketAddr,
+    /// The HTTPS listener, when the ready line names one.
+    pub tls: Option<SocketAddr>,
     pub token: Option<String>,
     pub data_dir: PathBuf,
 }
@@ -35,7 +37,7 @@ fn addr_after(line: &str, key: &str) -> SocketAddr {
         .find(key)
         .unwrap_or_else(|| panic!("no {key} in {line:?}"))
         + key.len()..];
-    let addr = rest.split(['/', ' ']).next().unwrap_or_default();
+    let addr = rest.split(['/', ' ', '\n']).next().unwrap_or_default();
     addr.parse()
         .unwrap_or_else(|e| panic!("bad address {addr:?} in {line:?}: {e}"))
 }
@@ -58,6 +60,8 @@ impl Gateway {
                 "--gateway-addr",
                 "127.0.0.1:0",
                 "--admin-addr",
+                "127.0.0.1:0",
+                "--tls-addr",
                 "127.0.0.1:0",
                 "--workers",
                 "2",
@@ -93,6 +97,9 @@ impl Gateway {
             child,
             gateway: addr_after(&line, "gateway http://"),
             admin: addr_after(&line, "admin http://"),
+            tls: line
+                .contains("tls https://")
+                .then(|| addr_after(&line, "tls https://")),
             token,
         }
     }

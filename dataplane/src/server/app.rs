@@ -34,14 +34,17 @@ pub(crate) struct Gateway {
     peer: SocketAddr,
     /// The peer's IP as text, formatted once per connection.
     peer_ip: Rc<str>,
+    /// `http` or `https`: what `x-forwarded-proto` says to handlers.
+    scheme: &'static str,
 }
 
 impl Gateway {
-    pub fn new(core: Rc<CoreState>, peer: SocketAddr) -> Self {
+    pub fn new(core: Rc<CoreState>, peer: SocketAddr, scheme: &'static str) -> Self {
         Gateway {
             core,
             peer,
             peer_ip: peer.ip().to_string().into(),
+            scheme,
         }
     }
 }
@@ -75,6 +78,7 @@ pub(crate) struct GatewayCall {
     params: std::collections::HashMap<String, String>,
     peer: SocketAddr,
     peer_ip: Rc<str>,
+    scheme: &'static str,
     req: Option<Request>,
     request_id: RequestId,
     /// Only with an access log: method, path and client IP for its line.
@@ -113,6 +117,7 @@ impl App for Gateway {
             params,
             peer: self.peer,
             peer_ip: Rc::clone(&self.peer_ip),
+            scheme: self.scheme,
             req: None,
             request_id: RequestId {
                 bytes: [0; 128],
@@ -172,6 +177,7 @@ impl Call for GatewayCall {
             peer: self.peer,
             peer_ip: &self.peer_ip,
             trusted: &core.config.trusted_proxies,
+            scheme: self.scheme,
             new_id: &new_id,
         };
         let req = build(buf, head, std::mem::take(&mut self.params), body, &origin);

@@ -6,6 +6,7 @@ mod clock;
 mod core;
 mod deadline;
 mod ip_cap;
+mod secure;
 mod session;
 mod worker;
 
@@ -32,12 +33,18 @@ pub enum StartError {
     /// A worker could not start or bind.
     #[error("dataplane worker failed to start: {0}")]
     Io(#[from] io::Error),
+    /// The TLS configuration could not be built.
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsSetupError),
 }
 
 /// A running dataplane. Dropping it does not stop it; call [`Dataplane::shutdown`].
 #[derive(Debug)]
 pub struct Dataplane {
     addr: SocketAddr,
+    tls_addr: Option<SocketAddr>,
+    certificates: Arc<crate::tls::CertStore>,
+    tls_metrics: Arc<crate::tls::TlsMetrics>,
     registry: Arc<Registry>,
     shutdown: Arc<AtomicBool>,
     workers: Vec<JoinHandle<()>>,
@@ -91,6 +98,13 @@ impl Dataplane {
         let protections = Arc::new(ProtectionCounters::default());
         let per_ip = ip_cap::IpConnections::new(config.max_connections_per_ip);
         let mut addr = config.addr;
+        let mut tls_addr = config.tls_addr;
+        let certificates = Arc::new(crate::tls::CertStore::new());
+        let tls_metrics = Arc::new(crate::tls::TlsMetrics::default());
+        let tls_config = match tls_addr {
+            Some(_) => Some(crate::tls::server_config(Arc::clone(&certificates))?),
+            None => None,
+        };
         let access_file = config
             .access_log
             .as_ref()
@@ -126,6 +140,10 @@ impl Dataplane {
                 .flatten();
             let ready = ready_tx.clone();
             let bind_addr = addr;
+            let tls = tls_addr.zip(tls_config.clone()).map(|(a, config)| {
+                let metrics = Arc::clone(&tls_metrics);
+                (a, secure::TlsShared { config, metrics })
+            });
             let handle = std::thread::Builder::new()
                 .name(format!("reg-worker-{index}"))
                 .spawn(move || {
@@ -137,7 +155,7 @@ impl Dataplane {
                         core::CoreState::new(index, config, pool, shutdown, rx, epoch, watchdog)
                             .with_guards(protections, per_ip)
                             .with_access_log(access);
-                    worker::run(core, bind_addr, ready);
+                    worker::run(core, bind_addr, tls, ready);
                 })?;
             workers.push(handle);
             // The first worker picks the port when asked for port 0; the others share it.
@@ -145,7 +163,7 @@ impl Dataplane {
                 .recv()
                 .map_err(|_| io::Error::other("worker exited before listening"))??;
             if index == 0 {
-                addr = bound;
+                (addr, tls_addr) = (bound.0, bound.1.or(tls_addr));
             }
         }
         let registry = Arc::new(Registry::new(inboxes, epoch, config.drain_timeout));
@@ -169,6 +187,9 @@ impl Dataplane {
         };
         Ok(Dataplane {
             addr,
+            tls_addr,
+            certificates,
+            tls_metrics,
             registry,
             shutdown,
             workers,
@@ -181,6 +202,22 @@ impl Dataplane {
     /// The address the workers listen on.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address the TLS listeners bound, when TLS is on.
+    pub fn tls_addr(&self) -> Option<SocketAddr> {
+        self.tls_addr
+    }
+
+    /// The certificates the TLS listeners serve (empty at start: every handshake fails
+    /// with an alert until some are set).
+    pub fn certificates(&self) -> &Arc<crate::tls::CertStore> {
+        &self.certificates
+    }
+
+    /// TLS handshake counters.
+    pub fn tls_metrics(&self) -> &Arc<crate::tls::TlsMetrics> {
+        &self.tls_metrics
     }
 
     /// Each worker's health: heartbeat age, whether it is blocked, stalls seen.

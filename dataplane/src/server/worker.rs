@@ -20,6 +20,9 @@ use crate::protections::Refusal;
 
 static DRIVER_LOGGED: Once = Once::new();
 
+/// The addresses a worker listens on: plain HTTP, and TLS when configured.
+pub(crate) type Bound = (SocketAddr, Option<SocketAddr>);
+
 fn log_driver() {
     DRIVER_LOGGED.call_once(|| {
         if monoio::utils::detect_uring() {
@@ -46,8 +49,14 @@ pub(crate) fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
 /// 10 ms beats for the watchdog, flushes the access log, refreshes the coarse clock,
 /// sweeps the connection deadlines (every 100 ms), adopts new snapshots on an idle core
 /// and, once shutdown began, stops the accept and ends idle keep-alive connections.
-/// Reports its bound address (or error) on `ready`.
-pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Result<SocketAddr>>) {
+/// With `tls`, a second listener on `tls.0` serves HTTPS (`server/secure.rs`).
+/// Reports its bound addresses (plain, TLS) or the error on `ready`.
+pub(crate) fn run(
+    core: CoreState,
+    addr: SocketAddr,
+    tls: Option<(SocketAddr, super::secure::TlsShared)>,
+    ready: mpsc::Sender<io::Result<Bound>>,
+) {
     log_driver();
     let build = |setup: crate::config::UringSetup| {
         monoio::RuntimeBuilder::<monoio::FusionDriver>::new()
@@ -92,13 +101,36 @@ pub(crate) fn run(core: CoreState, addr: SocketAddr, ready: mpsc::Sender<io::Res
                 return;
             }
         };
-        let bound = listener.local_addr();
-        let addr = *bound.as_ref().unwrap_or(&addr);
+        let secure = match tls
+            .map(|(a, shared)| bind(a).map(|l| (l, shared)))
+            .transpose()
+        {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = ready.send(Err(io::Error::new(
+                    e.kind(),
+                    format!("binding the TLS listener: {e}"),
+                )));
+                return;
+            }
+        };
+        let bound = listener.local_addr().and_then(|plain| {
+            let tls = secure.as_ref().map(|(l, _)| l.local_addr()).transpose()?;
+            Ok((plain, tls))
+        });
+        let addr = bound.as_ref().map_or(addr, |(plain, _)| *plain);
         let _ = ready.send(bound);
         core.heartbeat
             .listen_fd
             .store(listener.as_raw_fd(), Ordering::Release);
         let core = Rc::new(core);
+        if let Some((listener, shared)) = secure {
+            monoio::spawn(super::secure::accept_loop(
+                Rc::clone(&core),
+                listener,
+                shared,
+            ));
+        }
         let shutdown = core.shutdown.clone();
         {
             let core = Rc::clone(&core);
@@ -197,7 +229,7 @@ fn serve(core: &Rc<CoreState>, stream: TcpStream, peer: SocketAddr) {
         let _ = stream.set_nodelay(true);
         let session = Session::new(
             stream,
-            Gateway::new(Rc::clone(&core), peer),
+            Gateway::new(Rc::clone(&core), peer, "http"),
             Limits::from(&*core.config),
             core.deadlines.register(),
             Rc::clone(&core.buffers),
