@@ -23,6 +23,38 @@ fn hex(n: u64) -> [u8; 16] {
     out
 }
 
+/// An accepted connection counted against its worker's cap and its client's per-IP cap;
+/// both counts are given back when it is dropped (the connection ended).
+pub(crate) struct Admitted {
+    core: Rc<CoreState>,
+    _ip: Option<super::ip_cap::IpSlot>,
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        self.core.conns.set(self.core.conns.get().saturating_sub(1));
+    }
+}
+
+/// Admits a connection from `peer` on `core` (plain and TLS listeners alike): `None`, and
+/// the refusal counted, when the worker is at its cap or the client at its per-IP cap.
+pub(crate) fn admit(core: &Rc<CoreState>, peer: std::net::IpAddr) -> Option<Admitted> {
+    use crate::protections::Refusal;
+    if core.conns.get() >= core.config.max_connections_per_worker {
+        core.guards.counters.refused(Refusal::PerWorker);
+        return None;
+    }
+    let Ok(ip) = core.per_ip.admit(peer) else {
+        core.guards.counters.refused(Refusal::PerIp);
+        return None;
+    };
+    core.conns.set(core.conns.get() + 1);
+    Some(Admitted {
+        core: Rc::clone(core),
+        _ip: ip,
+    })
+}
+
 /// Per-core state, shared by the core's tasks through an `Rc`.
 ///
 /// The snapshot is held as `Rc<Arc<Snapshot>>` on purpose: each request clones the `Rc`

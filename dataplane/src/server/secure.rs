@@ -12,7 +12,6 @@ use monoio::net::TcpListener;
 use super::app::Gateway;
 use super::core::CoreState;
 use super::session::{Limits, Session};
-use crate::protections::Refusal;
 use crate::tls::{classify, HandshakeResult, TlsMetrics, TlsStream};
 
 /// What a worker's TLS listener shares with the others.
@@ -41,24 +40,16 @@ pub(crate) async fn accept_loop(core: Rc<CoreState>, listener: TcpListener, tls:
                 continue;
             }
         };
-        if core.conns.get() >= core.config.max_connections_per_worker {
-            core.guards.counters.refused(Refusal::PerWorker);
-            drop(stream);
-            continue;
-        }
-        let Ok(ip_slot) = core.per_ip.admit(peer.ip()) else {
-            core.guards.counters.refused(Refusal::PerIp);
+        let Some(admitted) = super::core::admit(&core, peer.ip()) else {
             drop(stream);
             continue;
         };
-        core.conns.set(core.conns.get() + 1);
         let core = Rc::clone(&core);
         let tls = tls.clone();
         monoio::spawn(async move {
             let _ = stream.set_nodelay(true);
             serve(&core, stream, peer, &tls).await;
-            drop(ip_slot);
-            core.conns.set(core.conns.get() - 1);
+            drop(admitted);
         });
     }
 }

@@ -16,7 +16,6 @@ use monoio::net::{ListenerOpts, TcpListener, TcpStream};
 use super::app::Gateway;
 use super::core::CoreState;
 use super::session::{Limits, Session};
-use crate::protections::Refusal;
 
 static DRIVER_LOGGED: Once = Once::new();
 
@@ -213,17 +212,10 @@ pub(crate) fn run(
 
 /// Serves one accepted connection on this core (dropped when the core is at its cap).
 fn serve(core: &Rc<CoreState>, stream: TcpStream, peer: SocketAddr) {
-    if core.conns.get() >= core.config.max_connections_per_worker {
-        core.guards.counters.refused(Refusal::PerWorker);
-        drop(stream);
-        return;
-    }
-    let Ok(ip_slot) = core.per_ip.admit(peer.ip()) else {
-        core.guards.counters.refused(Refusal::PerIp);
+    let Some(admitted) = super::core::admit(core, peer.ip()) else {
         drop(stream);
         return;
     };
-    core.conns.set(core.conns.get() + 1);
     let core = Rc::clone(core);
     monoio::spawn(async move {
         let _ = stream.set_nodelay(true);
@@ -236,8 +228,7 @@ fn serve(core: &Rc<CoreState>, stream: TcpStream, peer: SocketAddr) {
             Rc::clone(&core.guards),
         );
         session.run().await;
-        drop(ip_slot);
-        core.conns.set(core.conns.get() - 1);
+        drop(admitted);
     });
 }
 
