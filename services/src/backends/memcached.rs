@@ -140,6 +140,13 @@ impl MemcachedBackend {
     }
 }
 
+/// The client sends `set` and `delete` with `noreply`: one request-response command on the
+/// same connection afterwards (memcached runs a connection's commands in order) means the
+/// write is applied before the handler is told it is, so another client reads it at once.
+async fn applied(c: &mut Client) -> Result<(), Error> {
+    c.version().await.map(|_| ())
+}
+
 /// memcached reads an expiry above 30 days as a Unix time: send those as one.
 fn expiry(ttl_secs: Option<u64>) -> u32 {
     const THIRTY_DAYS: u64 = 30 * 24 * 3600;
@@ -172,12 +179,14 @@ async fn run_op(c: &mut Client, op: ServiceOp) -> Result<ServiceValue, Error> {
             ttl_secs,
         } => {
             c.set(&key, value.as_bytes(), expiry(ttl_secs)).await?;
+            applied(c).await?;
             ServiceValue::Unit
         }
         ServiceOp::CacheDelete { key } => {
             // The client's delete does not report whether the key existed: ask first.
             let existed = missing(c.get(&key).await)?.is_some();
             c.delete(&key).await?;
+            applied(c).await?;
             ServiceValue::Bool(existed)
         }
         ServiceOp::CacheExists { key } => ServiceValue::Bool(missing(c.get(&key).await)?.is_some()),
