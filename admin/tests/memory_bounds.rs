@@ -16,15 +16,7 @@ use support::Gateway;
 
 /// A metric's value in the `/metrics` text (0 when absent).
 fn metric(gw: &Gateway, series: &str) -> u64 {
-    let raw = format!(
-        "GET /metrics HTTP/1.1\r\nHost: localhost\r\n{}Connection: close\r\n\r\n",
-        gw.auth()
-    );
-    let r = rust_edge_gateway_tests::http::Conn::open(gw.admin)
-        .send(raw.as_bytes())
-        .reply()
-        .expect("metrics reply");
-    let text = String::from_utf8_lossy(&r.body).into_owned();
+    let text = gw.metrics_text();
     text.lines()
         .find_map(|l| {
             l.strip_prefix(series)?

@@ -191,15 +191,7 @@ fn s_client(tls: SocketAddr, name: &str, extra: &[&str]) -> String {
 }
 
 fn metric(gw: &Gateway, line_start: &str) -> f64 {
-    let raw = format!(
-        "GET /metrics HTTP/1.1\r\nHost: localhost\r\n{}Connection: close\r\n\r\n",
-        gw.auth()
-    );
-    let r = rust_edge_gateway_tests::http::Conn::open(gw.admin)
-        .send(raw.as_bytes())
-        .reply()
-        .expect("metrics");
-    let text = String::from_utf8_lossy(&r.body).into_owned();
+    let text = gw.metrics_text();
     text.lines()
         .find(|l| l.starts_with(line_start))
         .and_then(|l| l.rsplit(' ').next())

@@ -112,6 +112,19 @@ impl Gateway {
             .unwrap_or_default()
     }
 
+    /// The `/metrics` text (Prometheus exposition), with this gateway's token.
+    pub fn metrics_text(&self) -> String {
+        let raw = format!(
+            "GET /metrics HTTP/1.1\r\nHost: localhost\r\n{}Connection: close\r\n\r\n",
+            self.auth()
+        );
+        let r = Conn::open(self.admin)
+            .send(raw.as_bytes())
+            .reply()
+            .expect("metrics reply");
+        String::from_utf8_lossy(&r.body).into_owned()
+    }
+
     /// Calls the management API; returns the HTTP status and the JSON envelope.
     pub fn api(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
         self.raw_api(method, path, body, &self.auth())
