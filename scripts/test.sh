@@ -15,6 +15,8 @@ command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 # listener with the real openssl and curl clients.
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# admin/tests/tls_domains.rs holds 32 HTTPS connections with wrk while a certificate rotates.
+command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
 # The admin UI's browser tests: Node.js runs playwright-core, which drives Debian's Chromium.
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)

@@ -93,6 +93,11 @@ impl CertInfo {
         self.not_after_unix
     }
 
+    /// The chain and signing key, as rustls serves them.
+    pub fn certified_key(&self) -> Arc<rustls::sign::CertifiedKey> {
+        Arc::clone(&self.key)
+    }
+
     fn served(&self) -> tls::Certificate {
         tls::Certificate {
             id: self.id.clone(),
@@ -147,7 +152,14 @@ pub fn parse(cert_pem: &str, key_pem: &str, source: Source) -> Result<CertInfo, 
     }
     let not_before = x509.validity().not_before.timestamp();
     let not_after = x509.validity().not_after.timestamp();
-    let serial = hex(x509.raw_serial());
+    // DER keeps a leading zero byte on serials whose top bit is set; openssl and
+    // browsers show the number without it.
+    let raw = x509.raw_serial();
+    let significant = raw
+        .iter()
+        .position(|b| *b != 0)
+        .unwrap_or(raw.len().saturating_sub(1));
+    let serial = hex(&raw[significant..]);
     let fingerprint = hex(&Sha256::digest(leaf.as_ref()));
     let chain_len = chain.len();
     let key = tls::certified_key(chain, key).map_err(|e| CertError::KeyMismatch(e.to_string()))?;

@@ -24,6 +24,18 @@ pub struct Cli {
     /// them); polled every 3 s and reloaded when a file changes.
     #[arg(long, env = "REG_TLS_CERT_DIR")]
     pub tls_cert_dir: Option<PathBuf>,
+    /// Clients that send no server name (SNI), such as those connecting by IP address,
+    /// get the certificate that serves this name; without it their handshake fails
+    /// with an alert.
+    #[arg(long, env = "REG_TLS_DEFAULT_NAME")]
+    pub tls_default_name: Option<String>,
+    /// Serve the admin API and UI over HTTPS with this PEM chain (needs
+    /// `--admin-tls-key`).
+    #[arg(long, env = "REG_ADMIN_TLS_CERT", requires = "admin_tls_key")]
+    pub admin_tls_cert: Option<PathBuf>,
+    /// The private key of `--admin-tls-cert`, PEM.
+    #[arg(long, env = "REG_ADMIN_TLS_KEY", requires = "admin_tls_cert")]
+    pub admin_tls_key: Option<PathBuf>,
     /// Address of the admin API and UI.
     #[arg(long, env = "REG_ADMIN_ADDR", default_value = "127.0.0.1:9081")]
     pub admin_addr: SocketAddr,

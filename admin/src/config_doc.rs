@@ -48,6 +48,12 @@ pub struct DomainDoc {
     /// Enabled.
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// Plain HTTP redirected to HTTPS.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub https_redirect: bool,
+    /// HSTS max-age, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hsts_max_age: Option<i64>,
     /// Its collections.
     #[serde(default)]
     pub collections: Vec<CollectionDoc>,
@@ -269,6 +275,8 @@ pub fn export(api: &Api) -> Result<ConfigDoc, ClientError> {
             host: s(&d["host"]),
             description: opt(&d["description"]),
             enabled: d["enabled"] != false,
+            https_redirect: d["https_redirect"] == true,
+            hsts_max_age: d["hsts_max_age"].as_i64(),
             collections: collections
                 .iter()
                 .filter(|c| c["domain_id"] == d["id"])
@@ -492,13 +500,16 @@ fn apply_domains(
 ) -> Result<HashMap<(String, String), String>, ClientError> {
     let mut collection_ids = HashMap::new();
     for d in &doc.domains {
-        let body = json!({"name": d.name, "host": d.host, "description": d.description, "enabled": d.enabled});
+        let body = json!({"name": d.name, "host": d.host, "description": d.description, "enabled": d.enabled,
+            "https_redirect": d.https_redirect, "hsts_max_age": d.hsts_max_age});
         let id = match domains.iter().find(|x| x["name"] == d.name.as_str()) {
             Some(cur) => {
                 let id = s(&cur["id"]);
                 if cur["host"] != d.host.as_str()
                     || opt(&cur["description"]) != d.description
                     || (cur["enabled"] != false) != d.enabled
+                    || (cur["https_redirect"] == true) != d.https_redirect
+                    || cur["hsts_max_age"].as_i64() != d.hsts_max_age
                 {
                     run.change(format!("update domain {}", d.name));
                     run.call("PUT", &format!("/domains/{id}"), Some(body))?;

@@ -20,6 +20,7 @@
 //! - [`ui`]: the admin UI at `/admin/`, embedded.
 
 pub mod actors;
+pub mod admin_tls;
 pub mod api;
 pub mod auth;
 pub mod bundle;

@@ -94,7 +94,14 @@ fn main() -> anyhow::Result<()> {
     let crash_file = crash_boot::record_path(&data_dir);
     let crashes = rust_edge_gateway_dataplane::crash_record::read(&crash_file)
         .with_context(|| format!("reading the crash record {}", crash_file.display()))?;
-    if token.is_some() && !cli.admin_addr.ip().is_loopback() {
+    let admin_tls = match (&cli.admin_tls_cert, &cli.admin_tls_key) {
+        (Some(cert), Some(key)) => Some(
+            rust_edge_gateway_admin::admin_tls::server_config(cert, key)
+                .context("loading --admin-tls-cert/--admin-tls-key")?,
+        ),
+        _ => None,
+    };
+    if token.is_some() && admin_tls.is_none() && !cli.admin_addr.ip().is_loopback() {
         tracing::warn!(
             "the management API on {} speaks plain HTTP on a non-loopback address: the bearer token crosses the network in clear (listen on 127.0.0.1, or reach it through a TLS tunnel or proxy)",
             cli.admin_addr
@@ -131,6 +138,9 @@ fn main() -> anyhow::Result<()> {
             .context("loading the TLS certificates")?,
     );
     let tls_metrics = Arc::clone(dataplane.tls_metrics());
+    dataplane
+        .certificates()
+        .set_default_name(cli.tls_default_name.clone());
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cli.control_threads())
@@ -141,7 +151,8 @@ fn main() -> anyhow::Result<()> {
         Arc::clone(dataplane.registry()),
         Arc::clone(dataplane.watchdog()),
         limits,
-    );
+    )
+    .with_tls_port(tls_addr.map(|a| a.port()));
     let logs = Arc::new(EndpointLogs::default());
     {
         let logs = Arc::clone(&logs);
@@ -215,6 +226,9 @@ fn main() -> anyhow::Result<()> {
                 "the last run died of a fatal signal; the versions it was running stay unloaded"
             );
         }
+        api::domains::publish(&state)
+            .await
+            .map_err(|e| anyhow::anyhow!("publishing the domains' HTTPS settings: {e:?}"))?;
         let rebuild = lifecycle.restore_valid(&restore).await;
         tokio::spawn(async move {
             lifecycle.restore_rebuilds(rebuild, &restore).await;
@@ -230,12 +244,24 @@ fn main() -> anyhow::Result<()> {
         let tls_note = tls_addr
             .map(|a| format!(" tls https://{a}"))
             .unwrap_or_default();
+        let admin_scheme = if admin_tls.is_some() { "https" } else { "http" };
         println!(
-            "rust-edge-gateway ready: gateway http://{gateway_addr}{tls_note} admin http://{admin_addr}/api{token_note}"
+            "rust-edge-gateway ready: gateway http://{gateway_addr}{tls_note} admin {admin_scheme}://{admin_addr}/api{token_note}"
         );
-        axum::serve(listener, api::router(state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        match admin_tls {
+            Some(config) => {
+                let listener =
+                    rust_edge_gateway_admin::admin_tls::TlsListener::new(listener, config)?;
+                axum::serve(listener, api::router(state))
+                    .with_graceful_shutdown(shutdown_signal())
+                    .await?;
+            }
+            None => {
+                axum::serve(listener, api::router(state))
+                    .with_graceful_shutdown(shutdown_signal())
+                    .await?;
+            }
+        }
         anyhow::Ok(())
     });
     // Requests in flight may still call services: stop the dataplane first.

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use rust_edge_gateway_dataplane::domain_policy::DomainPolicy;
 use rust_edge_gateway_dataplane::host::HOST_VTABLE;
 use rust_edge_gateway_dataplane::library::HandlerLibrary;
 use rust_edge_gateway_dataplane::quarantine::{Quarantine, Quarantined};
@@ -41,6 +42,8 @@ pub struct Serving {
     registry: Arc<Registry>,
     watchdog: Arc<Watchdog>,
     limits: Limits,
+    /// The dataplane's TLS port, where HTTPS redirects point.
+    tls_port: Option<u16>,
 }
 
 /// Joins a collection base path and an endpoint path: `/v1` + `/pets` = `/v1/pets`.
@@ -67,7 +70,29 @@ impl Serving {
             registry,
             watchdog,
             limits,
+            tls_port: None,
         }
+    }
+
+    /// Redirects to HTTPS point to `port` (the dataplane's bound TLS port); without one
+    /// no domain is redirected.
+    pub fn with_tls_port(mut self, port: Option<u16>) -> Self {
+        self.tls_port = port;
+        self
+    }
+
+    /// Hands every enabled domain's HTTPS redirect and HSTS setting to the dataplane.
+    pub fn publish_domains(&self, domains: &[crate::store::domains::Domain]) {
+        let policies = domains
+            .iter()
+            .filter(|d| d.enabled)
+            .map(|d| DomainPolicy {
+                host: d.host.clone(),
+                https_redirect: d.https_redirect,
+                hsts_max_age: d.hsts_max_age.and_then(|s| u64::try_from(s).ok()),
+            })
+            .collect();
+        self.registry.set_domain_policies(policies, self.tls_port);
     }
 
     /// The quarantined endpoints (counters for `/metrics`).

@@ -62,7 +62,7 @@ fn export_then_apply_reproduces_a_gateway_and_a_second_apply_changes_nothing() {
     let (_, d) = a.api(
         "POST",
         "/domains",
-        Some(json!({"name": "Pets", "host": "pets.example.com"})),
+        Some(json!({"name": "Pets", "host": "pets.example.com", "hsts_max_age": 600})),
     );
     let domain = d["data"]["id"].as_str().expect("domain").to_string();
     let (_, c) = a.api(
@@ -140,6 +140,8 @@ fn export_then_apply_reproduces_a_gateway_and_a_second_apply_changes_nothing() {
         "the deployed version serves"
     );
     assert_eq!(get_on(&b, "pets.example.com", "/v1/items").1["v"], 7);
+    let (_, domains) = b.api("GET", "/domains", None);
+    assert_eq!(domains["data"][0]["hsts_max_age"], 600, "{domains}");
     assert_eq!(b.request("POST", "/later", b"").status, 404);
     let (_, list) = b.api("GET", "/endpoints", None);
     let hello_b = list["data"]

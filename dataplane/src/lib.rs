@@ -25,6 +25,7 @@ pub mod alloc;
 pub mod blocking;
 pub mod config;
 pub mod crash_record;
+pub mod domain_policy;
 pub mod error;
 pub mod fd_limit;
 pub mod host;

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 
+use crate::domain_policy::{DomainPolicies, DomainPolicy};
 use crate::library::HandlerLibrary;
 use crate::metrics::{EndpointMetrics, MetricsSnapshot};
 use crate::router::{RouteError, Router};
@@ -117,6 +118,8 @@ pub struct Snapshot {
     pub router: Router<usize>,
     /// The endpoints.
     pub endpoints: Vec<Arc<Endpoint>>,
+    /// Per-domain HTTPS redirect and HSTS.
+    pub policies: Arc<DomainPolicies>,
 }
 
 /// The product docs' `swap_graceful` result.
@@ -157,6 +160,7 @@ struct Master {
     endpoints: HashMap<String, Arc<Endpoint>>,
     draining: Vec<Draining>,
     swaps: u64,
+    policies: Arc<DomainPolicies>,
 }
 
 /// The control side's master copy and the publisher to every core.
@@ -191,7 +195,10 @@ impl Registry {
     }
 
     fn publish(&self, master: &Master) -> Result<(), RouteError> {
-        let mut snap = Snapshot::default();
+        let mut snap = Snapshot {
+            policies: Arc::clone(&master.policies),
+            ..Snapshot::default()
+        };
         let mut ids: Vec<&String> = master.endpoints.keys().collect();
         ids.sort();
         for id in ids {
@@ -243,6 +250,15 @@ impl Registry {
             master.swaps += 1;
         }
         Ok(self.retire(&mut master, old))
+    }
+
+    /// Replaces every domain's HTTPS redirect and HSTS policy; the next request on each
+    /// core sees the new table. Redirects point to `tls_port` (none without one).
+    pub fn set_domain_policies(&self, policies: Vec<DomainPolicy>, tls_port: Option<u16>) {
+        let mut master = self.lock();
+        master.policies = Arc::new(DomainPolicies::new(policies, tls_port));
+        // The routes are unchanged, so they cannot conflict.
+        let _ = self.publish(&master);
     }
 
     /// Stops serving an endpoint; its version drains.

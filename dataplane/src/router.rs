@@ -245,7 +245,7 @@ impl<T> Default for Router<T> {
     }
 }
 
-fn strip_port(host: &str) -> &str {
+pub(crate) fn strip_port(host: &str) -> &str {
     if host.starts_with('[') {
         // An IPv6 literal: `[::1]:9080`.
         return host.find(']').map_or(host, |i| &host[..=i]);
@@ -257,7 +257,7 @@ fn strip_port(host: &str) -> &str {
 }
 
 /// A request's host without port, lower-cased (in a stack buffer) when needed.
-fn host_key<'a>(host: &'a str, buf: &'a mut [u8; 256]) -> &'a str {
+pub(crate) fn host_key<'a>(host: &'a str, buf: &'a mut [u8; 256]) -> &'a str {
     let host = strip_port(host);
     if !host.bytes().any(|b| b.is_ascii_uppercase()) || host.len() > buf.len() {
         return host;

@@ -21,6 +21,25 @@ fn check_host(host: &str) -> Result<(), ApiError> {
     }
 }
 
+/// HSTS max-age: RFC 6797 §6.1.1 allows any non-negative integer (0 tells browsers to
+/// forget the domain); two years is the usual ceiling and preload lists ask for one.
+const HSTS_MAX: i64 = 10 * 365 * 24 * 3600;
+
+fn check_hsts(max_age: Option<i64>) -> Result<(), ApiError> {
+    match max_age {
+        Some(s) if !(0..=HSTS_MAX).contains(&s) => Err(ApiError::bad_request(format!(
+            "hsts_max_age must be between 0 and {HSTS_MAX} seconds (or null for no header)"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Sends every domain's HTTPS redirect and HSTS setting to the dataplane.
+pub async fn publish(s: &AppState) -> Result<(), ApiError> {
+    s.serving.publish_domains(&s.store.list_domains().await?);
+    Ok(())
+}
+
 /// `GET /api/domains`
 pub async fn list(State(s): State<AppState>) -> ApiResult {
     Ok(ok(s.store.list_domains().await?))
@@ -33,7 +52,10 @@ pub async fn create(State(s): State<AppState>, ApiJson(b): ApiJson<NewDomain>) -
         return Err(ApiError::bad_request("name is required"));
     }
     check_host(&d.host)?;
-    Ok(ok(s.store.create_domain(&d).await?))
+    check_hsts(d.hsts_max_age)?;
+    let created = s.store.create_domain(&d).await?;
+    publish(&s).await?;
+    Ok(ok(created))
 }
 
 /// `GET /api/domains/{id}`
@@ -55,11 +77,14 @@ pub async fn update(
     if let Some(h) = &u.host {
         check_host(h)?;
     }
-    Ok(ok(s
+    check_hsts(u.hsts_max_age.flatten())?;
+    let updated = s
         .store
         .update_domain(&id, &u)
         .await?
-        .ok_or_else(|| ApiError::not_found("domain", &id))?))
+        .ok_or_else(|| ApiError::not_found("domain", &id))?;
+    publish(&s).await?;
+    Ok(ok(updated))
 }
 
 /// `DELETE /api/domains/{id}`: also deletes (and unloads) its collections and endpoints.
@@ -72,6 +97,7 @@ pub async fn delete(State(s): State<AppState>, Path(id): Path<String>) -> ApiRes
     let ids = s.store.domain_endpoint_ids(&d).await?;
     s.store.delete_domain(&d).await?;
     s.lifecycle.forget(&ids).await;
+    publish(&s).await?;
     Ok(ok(serde_json::Value::Null))
 }
 

@@ -18,6 +18,10 @@ pub struct Domain {
     pub description: Option<String>,
     /// Whether it is active.
     pub enabled: bool,
+    /// Plain-HTTP requests get a 308 to HTTPS.
+    pub https_redirect: bool,
+    /// `Strict-Transport-Security: max-age` on HTTPS answers (seconds); none when unset.
+    pub hsts_max_age: Option<i64>,
     /// Created at.
     pub created_at: String,
     /// Updated at.
@@ -37,6 +41,12 @@ pub struct NewDomain {
     /// Active (default true).
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// Redirect plain HTTP to HTTPS (default false).
+    #[serde(default)]
+    pub https_redirect: Option<bool>,
+    /// HSTS max-age in seconds (default none).
+    #[serde(default)]
+    pub hsts_max_age: Option<i64>,
 }
 
 /// Partial update.
@@ -51,6 +61,11 @@ pub struct DomainUpdate {
     pub description: Option<Option<String>>,
     /// Active.
     pub enabled: Option<bool>,
+    /// Redirect plain HTTP to HTTPS.
+    pub https_redirect: Option<bool>,
+    /// HSTS max-age in seconds; `null` removes the header.
+    #[serde(default, deserialize_with = "super::clearable")]
+    pub hsts_max_age: Option<Option<i64>>,
 }
 
 fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Domain, StoreError> {
@@ -60,6 +75,8 @@ fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Domain, StoreError> {
         host: r.try_get("host")?,
         description: r.try_get("description")?,
         enabled: r.try_get::<i64, _>("enabled")? != 0,
+        https_redirect: r.try_get::<i64, _>("https_redirect")? != 0,
+        hsts_max_age: r.try_get("hsts_max_age")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
@@ -87,12 +104,14 @@ impl Store {
     pub async fn create_domain(&self, d: &NewDomain) -> Result<Domain, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         let now = now();
-        sqlx::query("INSERT INTO domains (id, name, host, description, enabled, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)")
+        sqlx::query("INSERT INTO domains (id, name, host, description, enabled, https_redirect, hsts_max_age, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")
             .bind(&id)
             .bind(&d.name)
             .bind(d.host.to_ascii_lowercase())
             .bind(&d.description)
             .bind(i64::from(d.enabled.unwrap_or(true)))
+            .bind(i64::from(d.https_redirect.unwrap_or(false)))
+            .bind(d.hsts_max_age)
             .bind(&now)
             .execute(&self.pool)
             .await?;
@@ -111,12 +130,14 @@ impl Store {
         let Some(cur) = self.get_domain(id).await? else {
             return Ok(None);
         };
-        sqlx::query("UPDATE domains SET name = ?2, host = ?3, description = ?4, enabled = ?5, updated_at = ?6 WHERE id = ?1")
+        sqlx::query("UPDATE domains SET name = ?2, host = ?3, description = ?4, enabled = ?5, https_redirect = ?6, hsts_max_age = ?7, updated_at = ?8 WHERE id = ?1")
             .bind(id)
             .bind(u.name.as_ref().unwrap_or(&cur.name))
             .bind(u.host.as_ref().map_or(cur.host.clone(), |h| h.to_ascii_lowercase()))
             .bind(super::updated(&u.description, &cur.description))
             .bind(i64::from(u.enabled.unwrap_or(cur.enabled)))
+            .bind(i64::from(u.https_redirect.unwrap_or(cur.https_redirect)))
+            .bind(super::updated(&u.hsts_max_age, &cur.hsts_max_age))
             .bind(now())
             .execute(&self.pool)
             .await?;

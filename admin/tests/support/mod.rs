@@ -3,6 +3,7 @@
 
 pub mod backends;
 pub mod fixtures;
+pub mod tls_ca;
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -96,7 +97,11 @@ impl Gateway {
             data_dir: data_dir.to_path_buf(),
             child,
             gateway: addr_after(&line, "gateway http://"),
-            admin: addr_after(&line, "admin http://"),
+            admin: if line.contains("admin https://") {
+                addr_after(&line, "admin https://")
+            } else {
+                addr_after(&line, "admin http://")
+            },
             tls: line
                 .contains("tls https://")
                 .then(|| addr_after(&line, "tls https://")),

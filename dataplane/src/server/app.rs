@@ -15,6 +15,7 @@ use rust_edge_gateway_sdk::{Context, Request, Response};
 
 use super::core::CoreState;
 use super::session::{App, Call};
+use crate::domain_policy;
 use crate::host::HOST_VTABLE;
 use crate::http::encode::error_response;
 use crate::http::parse::Head;
@@ -83,6 +84,8 @@ pub(crate) struct GatewayCall {
     request_id: RequestId,
     /// Only with an access log: method, path and client IP for its line.
     logged: Option<(String, String, String)>,
+    /// The domain's `Strict-Transport-Security` value, on HTTPS only.
+    hsts: Option<String>,
 }
 
 impl App for Gateway {
@@ -99,15 +102,41 @@ impl App for Gateway {
                 .map_or("", |h| text(buf, h.1)),
         };
         let (method, path) = (text(buf, head.method), text(buf, head.path));
+        let policy = snap.policies.get(host);
+        let hsts = match policy {
+            Some(p) if self.scheme == "http" => {
+                if p.https_redirect && !domain_policy::exempt_from_redirect(path) {
+                    let to = domain_policy::https_location(
+                        host,
+                        snap.policies.tls_port(),
+                        path,
+                        text(buf, head.query),
+                    );
+                    return Err(Response::new(308)
+                        .with_header("location", to)
+                        .with_body("redirecting to HTTPS\n"));
+                }
+                None
+            }
+            Some(p) => p.hsts.clone(),
+            None => None,
+        };
+        let with_hsts = |mut r: Response| {
+            if let Some(v) = &hsts {
+                r.headers
+                    .insert("strict-transport-security".into(), v.clone());
+            }
+            r
+        };
         let found = match snap.router.lookup(host, method, path) {
             Lookup::Found(idx, params) => Ok((*idx, decode_params(params.iter()))),
-            other => Err(unrouted(method, path, other)),
+            other => Err(with_hsts(unrouted(method, path, other))),
         };
         let (endpoint, params) = found?;
         if let Some(ep) = snap.endpoints.get(endpoint) {
             if let Some(reason) = self.core.watchdog.quarantine().refuse(ep.spec.scope) {
                 ep.metrics.record(self.core.index, 503, Duration::ZERO);
-                return Err(error_response(503, &reason));
+                return Err(with_hsts(error_response(503, &reason)));
             }
         }
         Ok(GatewayCall {
@@ -124,6 +153,7 @@ impl App for Gateway {
                 len: 0,
             },
             logged: None,
+            hsts,
         })
     }
 
@@ -200,29 +230,43 @@ impl Call for GatewayCall {
         let req = self.req.take();
         let core = &self.core;
         let endpoint = self.snap.endpoints.get(self.endpoint);
+        let hsts = self.hsts.take();
         async move {
-            let (Some(req), Some(endpoint)) = (req, endpoint) else {
-                return error_response(500, "request was not prepared");
-            };
-            // The in-flight guard feeds draining.
-            let _inflight = endpoint.version.enter(core.index);
-            let ctx = Context::__from_scope(CallScope {
-                host: &HOST_VTABLE,
-                scope: endpoint.spec.scope,
-            });
-            let mut call = pin!(endpoint.version.lib.invoke_borrowed(ctx, req, &core.pool));
-            // Tell the watchdog which endpoint this worker is polling, and the crash
-            // record which version.
-            let polling = &core.heartbeat.polling;
-            let (scope, version) = (endpoint.spec.scope, endpoint.spec.version);
-            poll_fn(|cx| {
-                polling.store(scope + 1, Ordering::Relaxed);
-                let _call = crate::crash_record::enter(scope, version);
-                let r = call.as_mut().poll(cx);
-                polling.store(0, Ordering::Relaxed);
-                r
-            })
-            .await
+            let mut resp = async move {
+                let (Some(req), Some(endpoint)) = (req, endpoint) else {
+                    return error_response(500, "request was not prepared");
+                };
+                // The in-flight guard feeds draining.
+                let _inflight = endpoint.version.enter(core.index);
+                let ctx = Context::__from_scope(CallScope {
+                    host: &HOST_VTABLE,
+                    scope: endpoint.spec.scope,
+                });
+                let mut call = pin!(endpoint.version.lib.invoke_borrowed(ctx, req, &core.pool));
+                // Tell the watchdog which endpoint this worker is polling, and the crash
+                // record which version.
+                let polling = &core.heartbeat.polling;
+                let (scope, version) = (endpoint.spec.scope, endpoint.spec.version);
+                poll_fn(|cx| {
+                    polling.store(scope + 1, Ordering::Relaxed);
+                    let _call = crate::crash_record::enter(scope, version);
+                    let r = call.as_mut().poll(cx);
+                    polling.store(0, Ordering::Relaxed);
+                    r
+                })
+                .await
+            }
+            .await;
+            if let Some(v) = hsts {
+                let set = resp
+                    .headers
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("strict-transport-security"));
+                if !set {
+                    resp.headers.insert("strict-transport-security".into(), v);
+                }
+            }
+            resp
         }
     }
 

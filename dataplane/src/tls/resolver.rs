@@ -95,6 +95,8 @@ impl Table {
 #[derive(Debug, Default)]
 pub struct CertStore {
     table: ArcSwap<Table>,
+    /// The name whose certificate a client without SNI gets.
+    default_name: arc_swap::ArcSwapOption<String>,
     misses: AtomicU64,
 }
 
@@ -113,6 +115,13 @@ impl CertStore {
     /// Replaces the whole set; new handshakes see it at once.
     pub fn replace(&self, certs: Vec<Certificate>) {
         self.table.store(Arc::new(Table::new(certs)));
+    }
+
+    /// Clients that send no server name get the certificate serving `name` (`None`:
+    /// their handshake fails with an alert).
+    pub fn set_default_name(&self, name: Option<String>) {
+        self.default_name
+            .store(name.map(|n| Arc::new(n.to_ascii_lowercase())));
     }
 
     /// The certificates served now.
@@ -134,7 +143,11 @@ impl CertStore {
 
 impl ResolvesServerCert for CertStore {
     fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        let found = hello.server_name().and_then(|n| {
+        let fallback = self.default_name.load();
+        let name = hello
+            .server_name()
+            .or_else(|| fallback.as_deref().map(String::as_str));
+        let found = name.and_then(|n| {
             self.table
                 .load()
                 .lookup(n, now_secs())
