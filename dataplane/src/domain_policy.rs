@@ -64,7 +64,7 @@ impl DomainPolicies {
                 t.exact.insert(host, policy);
             }
         }
-        t.wildcard.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        t.wildcard.sort_by_key(|w| std::cmp::Reverse(w.0.len()));
         t
     }
 
