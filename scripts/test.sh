@@ -63,5 +63,13 @@ bash scripts/ui-build.sh --check
 step "cargo test (unit, product docs samples, handler ABI with real .so files, valgrind)"
 cargo test --workspace --no-fail-fast
 
+step "instructions per request (benches/request_instructions.sh: callgrind, fails above the budgets)"
+# Measured 2026-12-01: /static 14,234 and /hello 17,138 per request on a quiet machine,
+# 16,123 and 19,540 with the machine busy (the worker's parks between requests are counted,
+# and they follow the client's pace). The budgets leave that noise: they fail a regression
+# of 10% (busy) to 25% (quiet), such as a timer armed per read and write again.
+N=3000 WARM=1000 BUDGET_STATIC=${BUDGET_STATIC:-18000} BUDGET_JSON=${BUDGET_JSON:-21500} \
+  bash benches/request_instructions.sh
+
 step "container image (scripts/container-check.sh: the Dockerfile built with podman, unchanged, and run with host networking)"
 bash scripts/container-check.sh
