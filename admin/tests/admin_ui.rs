@@ -4,7 +4,9 @@
 //! Chromium) against a real gateway started here with an admin token: the Quick Start
 //! (create, compile with live output, deploy, 200 on the gateway port), a compile error
 //! shown with its line, a SQLite service created and bound, domains and collections, an
-//! OpenAPI import, the list's badges and filters, a narrow window. Screenshots of each main
+//! OpenAPI import, the list's badges and filters, TLS certificates (uploaded through the
+//! page, and others served from `--tls-cert-dir`) with their expiry and the domains they
+//! cover, a domain's HTTPS redirect and HSTS, a narrow window. Screenshots of each main
 //! screen go to `target/ui-artifacts/` in the repository.
 
 mod support;
@@ -13,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rust_edge_gateway_tests::http::Conn;
+use support::tls_ca::{openssl, read};
 use support::Gateway;
 
 fn repo() -> PathBuf {
@@ -124,6 +127,94 @@ fn ping_bundle() -> Vec<u8> {
     w.finish().expect("zip finish").into_inner()
 }
 
+/// A self-signed certificate for `name`, valid `days` days from now: `<tag>.pem` and
+/// `<tag>.key` in `dir`.
+fn self_signed(dir: &Path, tag: &str, name: &str, days: &str) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            &format!("{tag}.key"),
+            "-out",
+            &format!("{tag}.pem"),
+            "-days",
+            days,
+            "-subj",
+            &format!("/CN={name}"),
+            "-addext",
+            &format!("subjectAltName=DNS:{name}"),
+        ],
+    );
+}
+
+/// A self-signed certificate for `name` that expired in February 2020, as `<tag>.pem` and
+/// `<tag>.key` in `dir` (`openssl req` cannot date one in the past; `openssl ca` can, with
+/// its bookkeeping files in a directory of their own).
+fn expired(dir: &Path, tag: &str, name: &str) {
+    let work = tempfile::tempdir().expect("tempdir");
+    let w = work.path();
+    std::fs::write(w.join("index.txt"), "").expect("index");
+    std::fs::write(w.join("serial"), "01\n").expect("serial");
+    std::fs::write(
+        w.join("ca.cnf"),
+        "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\n\
+         default_md = sha256\npolicy = p\ncopy_extensions = copy\nunique_subject = no\n\
+         [p]\ncommonName = supplied\n",
+    )
+    .expect("ca.cnf");
+    let key = dir.join(format!("{tag}.key"));
+    let pem = dir.join(format!("{tag}.pem"));
+    let key = key.to_str().expect("utf-8 path");
+    openssl(
+        w,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            "req.csr",
+            "-subj",
+            &format!("/CN={name}"),
+            "-addext",
+            &format!("subjectAltName=DNS:{name}"),
+        ],
+    );
+    openssl(
+        w,
+        &[
+            "ca",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-selfsign",
+            "-keyfile",
+            key,
+            "-in",
+            "req.csr",
+            "-startdate",
+            "20200101000000Z",
+            "-enddate",
+            "20200201000000Z",
+            "-notext",
+            "-out",
+            pem.to_str().expect("utf-8 path"),
+        ],
+    );
+}
+
 /// Runs `admin/ui/tests/<script>` in Node.js with `envs`; screenshots go to
 /// `target/ui-artifacts/<artifacts>/`. Panics with its output unless it passes.
 fn run_browser_script(script: &str, artifacts: &str, envs: &[(&str, String)]) -> String {
@@ -171,8 +262,19 @@ fn admin_ui_in_headless_chromium() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bundle = dir.path().join("ping-bundle.zip");
     std::fs::write(&bundle, ping_bundle()).expect("write the bundle");
+    // The certificate the browser uploads: 10 days left, so flagged as expiring. The
+    // gateway serves two more from files: a wildcard with 60 days left, and an expired one.
+    let keys = tempfile::tempdir().expect("tempdir");
+    self_signed(keys.path(), "ui", "ui.example.test", "10");
+    let cert_files = dir.path().join("tls-files");
+    std::fs::create_dir(&cert_files).expect("mkdir tls-files");
+    self_signed(&cert_files, "wild", "*.wild.example.test", "60");
+    expired(&cert_files, "old", "old.example.test");
     // The token the gateway generated in its data dir, as a user would read it.
-    let gw = Gateway::start(dir.path(), &[]);
+    let gw = Gateway::start(
+        dir.path(),
+        &["--tls-cert-dir", cert_files.to_str().expect("utf-8 path")],
+    );
     let token = std::fs::read_to_string(dir.path().join("admin-token")).expect("token file");
     let token = token.trim();
     let stdout = run_browser_script(
@@ -190,6 +292,9 @@ fn admin_ui_in_headless_chromium() {
                     .to_string(),
             ),
             ("BUNDLE_FILE", bundle.display().to_string()),
+            ("CERT_PEM", read(keys.path().join("ui.pem"))),
+            ("KEY_PEM", read(keys.path().join("ui.key"))),
+            ("TLS_CERT_DIR", cert_files.display().to_string()),
         ],
     );
     assert!(stdout.contains("all browser steps passed"), "{stdout}");
@@ -202,6 +307,49 @@ fn admin_ui_in_headless_chromium() {
     let v: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
     assert_eq!(v["message"], "v2");
     assert_eq!(gw.get("/bundle/ping").status, 200);
+
+    // The certificate uploaded through the page is the API's, without its key; the files'
+    // two are listed beside it.
+    let (s, v) = gw.api("GET", "/certificates", None);
+    assert_eq!(s, 200, "{v}");
+    let certs = v["data"].as_array().expect("a list");
+    let uploaded: Vec<_> = certs.iter().filter(|c| c["source"] == "api").collect();
+    assert_eq!(uploaded.len(), 1, "{v}");
+    assert_eq!(uploaded[0]["names"], serde_json::json!(["ui.example.test"]));
+    assert_eq!(certs.len(), 3, "{v}");
+    assert!(
+        !v.to_string().contains("PRIVATE KEY"),
+        "a key came back: {v}"
+    );
+    // The HTTPS settings the browser gave ui.example.test serve: plain HTTP is redirected,
+    // and an HTTPS answer, made with the uploaded certificate (its own CA here), carries HSTS.
+    let tls = gw.tls.expect("the HTTPS listener");
+    let mut conn = Conn::open(gw.gateway);
+    conn.send(b"GET /x HTTP/1.1\r\nHost: ui.example.test\r\nConnection: close\r\n\r\n");
+    let r = conn.reply().expect("a reply");
+    assert_eq!(r.status, 308);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("https://ui.example.test:{}/x", tls.port()).as_str())
+    );
+    let out = Command::new("curl")
+        .args(["-sS", "-i", "--max-time", "10", "--cacert"])
+        .arg(keys.path().join("ui.pem"))
+        .arg("--resolve")
+        .arg(format!("ui.example.test:{}:127.0.0.1", tls.port()))
+        .arg(format!("https://ui.example.test:{}/nothing", tls.port()))
+        .output()
+        .expect("curl");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(text.starts_with("HTTP/1.1 404"), "{text}");
+    assert!(
+        text.lines().any(|l| l
+            .eq_ignore_ascii_case("strict-transport-security: max-age=31536000\r")
+            || l.eq_ignore_ascii_case("strict-transport-security: max-age=31536000")),
+        "{text}"
+    );
     for shot in [
         "01-token-prompt",
         "03-endpoint-running",
@@ -210,6 +358,8 @@ fn admin_ui_in_headless_chromium() {
         "05c-draining",
         "06-services",
         "09b-bundle-report",
+        "07b-certificates",
+        "07c-domains-tls",
         "09-import-report",
         "10-endpoints",
         "12-narrow-endpoint",

@@ -6,6 +6,7 @@ import { TOKEN_HELP, askAgain, get, onTokenNeeded, setToken, token, tokenDecline
 import { EndpointsPage } from './pages/endpoints.jsx';
 import { EndpointPage } from './pages/endpoint.jsx';
 import { DomainsPage } from './pages/domains.jsx';
+import { CertificatesPage } from './pages/certificates.jsx';
 import { CollectionsPage } from './pages/collections.jsx';
 import { ServicesPage } from './pages/services.jsx';
 import { ImportPage } from './pages/import.jsx';
@@ -14,6 +15,7 @@ import './style.css';
 const NAV = [
   ['#/endpoints', 'Endpoints'],
   ['#/domains', 'Domains'],
+  ['#/certificates', 'Certificates'],
   ['#/collections', 'Collections'],
   ['#/services', 'Services'],
   ['#/import', 'Import'],
@@ -54,6 +56,8 @@ function Page({ hash }) {
       return <EndpointsPage query={query} />;
     case 'domains':
       return <DomainsPage />;
+    case 'certificates':
+      return <CertificatesPage />;
     case 'collections':
       return <CollectionsPage />;
     case 'services':

@@ -2,9 +2,13 @@
 //
 // Run by admin/tests/admin_ui.rs, which starts a real gateway (with an admin token) and
 // passes: ADMIN_URL, GATEWAY_URL, ADMIN_TOKEN, ARTIFACTS (screenshot folder), OPENAPI_FILE,
-// BUNDLE_FILE, CHROMIUM (default /usr/bin/chromium). Every step asserts; the first failure
-// saves a screenshot named FAILED-<step>.png and exits 1 with the reason (harness.mjs).
+// BUNDLE_FILE, CERT_PEM and KEY_PEM (a self-signed certificate for ui.example.test with 10
+// days left, and its key), TLS_CERT_DIR (the gateway's --tls-cert-dir: a wildcard for
+// *.wild.example.test with 60 days left, and an expired one for old.example.test),
+// CHROMIUM (default /usr/bin/chromium). Every step asserts; the first failure saves a
+// screenshot named FAILED-<step>.png and exits 1 with the reason (harness.mjs).
 import assert from 'node:assert/strict';
+import { coveringCert, expiry } from '../src/certs.js';
 import { open, env } from './harness.mjs';
 
 const ADMIN = env('ADMIN_URL');
@@ -13,6 +17,9 @@ const TOKEN = env('ADMIN_TOKEN');
 const ARTIFACTS = env('ARTIFACTS');
 const OPENAPI_FILE = env('OPENAPI_FILE');
 const BUNDLE_FILE = env('BUNDLE_FILE');
+const CERT_PEM = env('CERT_PEM');
+const KEY_PEM = env('KEY_PEM');
+const TLS_CERT_DIR = env('TLS_CERT_DIR');
 const BUILD_TIMEOUT = 600_000;
 
 const { browser, page, consoleErrors, shot, step, api } = await open({ admin: ADMIN, token: TOKEN, artifacts: ARTIFACTS });
@@ -28,6 +35,9 @@ async function noHorizontalOverflow(where) {
 async function noTokenPrompt() {
   assert.equal(await page.locator('.modal').count(), 0, 'the token was asked for again');
 }
+
+/** `text` as a regular expression matching exactly it. */
+const reEscape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Follows a link of the main navigation. */
 const nav = (name) => page.locator('nav[aria-label=Main] a', { hasText: name }).click();
@@ -429,6 +439,209 @@ await step('domains and collections', async () => {
   await shot('08-collections');
 });
 
+await step('certificate rules: days left, and which certificate covers a host', async () => {
+  // The pages' own functions (src/certs.js), on certificates made up for the purpose.
+  const now = Date.parse('2025-06-01T00:00:00Z');
+  const cert = (id, names, notBefore, notAfter) => ({ id, names, not_before: notBefore, not_after: notAfter, source: 'api' });
+  const at = (notAfter) => expiry(cert('x', ['x'], '2025-01-01T00:00:00Z', notAfter), now);
+  assert.deepEqual(at('2025-06-10T12:00:00Z'), { state: 'expiring', days: 9, text: 'expires in 9 days' });
+  assert.deepEqual(at('2025-06-14T23:59:59Z'), { state: 'expiring', days: 13, text: 'expires in 13 days' });
+  assert.deepEqual(at('2025-06-15T00:00:00Z'), { state: 'ok', days: 14, text: 'expires in 14 days' });
+  assert.deepEqual(at('2025-06-02T06:00:00Z'), { state: 'expiring', days: 1, text: 'expires in 1 day' });
+  assert.equal(at('2025-06-01T06:00:00Z').text, 'expires in less than a day');
+  assert.deepEqual(at('2025-05-30T00:00:00Z'), { state: 'expired', days: -2, text: 'expired 2 days ago' });
+  const certs = [
+    cert('exact', ['api.example.com'], '2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+    cert('wild', ['*.example.com'], '2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+    cert('star', ['*'], '2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+    cert('lapsed', ['old.example.org'], '2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z'),
+    cert('renewed', ['old.example.org'], '2025-05-01T00:00:00Z', '2025-08-01T00:00:00Z'),
+    cert('later', ['old.example.org'], '2025-07-01T00:00:00Z', '2025-10-01T00:00:00Z'),
+    cert('gone', ['gone.example.org'], '2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z'),
+  ];
+  const by = (host, list = certs) => coveringCert(host, list, now)?.id ?? null;
+  assert.equal(by('api.example.com'), 'exact', 'an exact name comes before a wildcard');
+  assert.equal(by('API.Example.com.'), 'exact');
+  assert.equal(by('www.example.com'), 'wild');
+  assert.equal(by('a.b.example.com'), null, 'a wildcard covers one label only');
+  assert.equal(by('example.com'), null);
+  assert.equal(by('*.example.com'), 'wild');
+  assert.equal(by('*.sub.example.com'), null, 'a wildcard host wants exactly its name');
+  assert.equal(by('*'), 'star');
+  assert.equal(by('*', certs.slice(0, 2)), null);
+  assert.equal(by('other.test'), null, 'a certificate named * covers no host but *');
+  assert.equal(by('old.example.org'), 'renewed', 'the newest certificate valid now wins');
+  assert.equal(by('gone.example.org'), 'gone', 'an expired one still says what is served');
+});
+
+let uiCertId;
+await step('certificates: files listed, a bad PEM refused with the API reason, an upload flagged as expiring', async () => {
+  await nav('Certificates');
+  await page.locator('h1:has-text("Certificates")').waitFor();
+  const table = page.locator('table[aria-label=Certificates]');
+  const byName = (name) => table.locator('tbody tr', { has: page.locator(`.cert-names code:text-is("${name}")`) });
+  // From --tls-cert-dir: the file it came from, its expiry, and no Delete.
+  const wild = byName('*.wild.example.test');
+  await wild.waitFor();
+  assert.ok((await wild.innerText()).includes(`file:${TLS_CERT_DIR}/wild.pem`), await wild.innerText());
+  assert.match(await wild.innerText(), /from --tls-cert-dir/);
+  assert.equal(await wild.getByRole('button', { name: 'Delete' }).count(), 0);
+  assert.equal(await wild.locator('.cert-ok').count(), 1);
+  assert.match(await wild.locator('.cert-expiry').innerText(), /^expires in (59|60) days$/);
+  const old = byName('old.example.test');
+  assert.match(await old.locator('.cert-expired').innerText(), /^expired \d+ days ago$/);
+  assert.equal(await old.getByRole('button', { name: 'Delete' }).count(), 0);
+  assert.equal(await table.locator('.cert-expiring').count(), 0);
+
+  const form = page.locator('form[aria-label="Upload certificate"]');
+  const certText = form.locator('textarea[name=cert_pem]');
+  const keyText = form.locator('textarea[name=key_pem]');
+  const upload = form.getByRole('button', { name: 'Upload certificate' });
+  // Not PEM: the API's reason, as it words it, and nothing added.
+  await certText.fill('not a certificate');
+  await keyText.fill(KEY_PEM);
+  await upload.click();
+  await page.locator('.notice-error').waitFor();
+  assert.match(await page.locator('.notice-error').innerText(), /cert_pem holds no PEM CERTIFICATE block/);
+  assert.equal((await api('GET', '/certificates')).filter((c) => c.source === 'api').length, 0);
+  // No key: refused before the API is asked; a key that is not one: the API's reason.
+  await certText.fill(CERT_PEM);
+  await keyText.fill('');
+  await upload.click();
+  await page.waitForFunction(() => /key/.test(document.querySelector('.notice-error')?.textContent || ''));
+  assert.match(await page.locator('.notice-error').innerText(), /Paste the certificate chain and its private key/);
+  await keyText.fill('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
+  await upload.click();
+  await page.waitForFunction(() => /key_pem/.test(document.querySelector('.notice-error')?.textContent || ''));
+  assert.match(await page.locator('.notice-error').innerText(), /key_pem/);
+  assert.equal((await api('GET', '/certificates')).filter((c) => c.source === 'api').length, 0);
+
+  // The chain from a file (the file input fills the textarea), the key pasted.
+  await certText.fill('');
+  await form
+    .locator('input[name=cert_pem_file]')
+    .setInputFiles({ name: 'ui.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(CERT_PEM) });
+  await page.waitForFunction(() => document.querySelector('textarea[name=cert_pem]').value.includes('BEGIN CERTIFICATE'));
+  assert.equal(await certText.inputValue(), CERT_PEM);
+  await keyText.fill(KEY_PEM);
+  await upload.click();
+  await page.locator('.notice-ok:has-text("for ui.example.test")').waitFor();
+  assert.equal(await page.locator('.notice-error').count(), 0, 'the earlier refusal is still shown');
+  const added = (await api('GET', '/certificates')).filter((c) => c.source === 'api');
+  assert.equal(added.length, 1);
+  uiCertId = added[0].id;
+  const row = page.locator(`tr[data-cert="${uiCertId}"]`);
+  await row.waitFor();
+  assert.deepEqual(await row.locator('.cert-names li').allInnerTexts(), ['ui.example.test']);
+  const na = added[0].not_after;
+  assert.equal((await row.locator('td').nth(1).innerText()).trim(), `${na.slice(0, 10)} ${na.slice(11, 16)} UTC`);
+  // 10 days of validity: under 14, so the warning, in its own style.
+  const warn = row.locator('.cert-expiring');
+  assert.match(await warn.innerText(), /^⚠ expires in (9|10) days$/);
+  assert.notEqual(
+    await warn.evaluate((e) => getComputedStyle(e).color),
+    await wild.locator('.cert-expiry').evaluate((e) => getComputedStyle(e).color),
+    'the warning looks like any other expiry',
+  );
+  // The key is nowhere in the page: the form is emptied and the API answers none.
+  assert.equal(await keyText.inputValue(), '');
+  const everything = await page.evaluate(
+    () => document.body.innerText + [...document.querySelectorAll('textarea, input')].map((i) => i.value).join('\n'),
+  );
+  assert.ok(!everything.includes('PRIVATE KEY'), 'a private key is shown');
+  await shot('07b-certificates');
+
+  // Delete is for uploaded certificates; then it goes back in, pasted this time.
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await row.waitFor({ state: 'detached' });
+  assert.equal((await api('GET', '/certificates')).filter((c) => c.source === 'api').length, 0);
+  await wild.waitFor();
+  await certText.fill(CERT_PEM);
+  await keyText.fill(KEY_PEM);
+  await upload.click();
+  await row.waitFor();
+  assert.equal((await api('GET', '/certificates')).filter((c) => c.id === uiCertId).length, 1);
+});
+
+await step('domains: TLS covered or not, HTTPS redirect and HSTS through the form', async () => {
+  await nav('Domains');
+  const form = page.locator('form[aria-label="New domain"]');
+  const add = async (name, host, redirect, hsts) => {
+    await form.locator('input[name=name]').fill(name);
+    await form.locator('input[name=host]').fill(host);
+    if (redirect) await form.locator('input[name=https_redirect]').check();
+    if (hsts !== undefined) await form.locator('input[name=hsts_max_age]').fill(hsts);
+    await form.getByRole('button', { name: 'Add domain' }).click();
+    await page.locator(`tr[data-domain="${host}"]`).waitFor();
+  };
+  await add('UI', 'ui.example.test', true, '31536000');
+  // The form starts over for the next one.
+  assert.equal(await form.locator('input[name=https_redirect]').isChecked(), false);
+  assert.equal(await form.locator('input[name=hsts_max_age]').inputValue(), '');
+  const stored = (await api('GET', '/domains')).find((d) => d.host === 'ui.example.test');
+  assert.equal(stored.https_redirect, true);
+  assert.equal(stored.hsts_max_age, 31536000);
+  const ui = page.locator('tr[data-domain="ui.example.test"]');
+  assert.equal(await ui.locator('.domain-https').innerText(), 'redirect to HTTPS, HSTS 31536000 s');
+  const uiTls = ui.locator('.tls-state');
+  assert.equal(await uiTls.getAttribute('data-tls'), 'covered');
+  assert.match(await uiTls.innerText(), new RegExp(`^TLS: covered by ${uiCertId} \\(⚠ expires in (9|10) days\\)$`));
+  assert.equal(await uiTls.locator('.cert-expiring').count(), 1);
+  // No certificate names api.example.test.
+  const apiRow = page.locator('tr[data-domain="api.example.test"]');
+  assert.equal(await apiRow.locator('.tls-state').innerText(), 'TLS: no certificate');
+  assert.equal(await apiRow.locator('.domain-https').innerText(), 'no redirect, no HSTS');
+  // The files' wildcard covers one label under it, not two; an expired one says so.
+  await add('Wild', 'a.wild.example.test');
+  await add('Deep', 'x.a.wild.example.test');
+  await add('Old', 'old.example.test');
+  const tlsOf = (host) => page.locator(`tr[data-domain="${host}"] .tls-state`).innerText();
+  assert.match(await tlsOf('a.wild.example.test'), new RegExp(`^TLS: covered by file:${reEscape(TLS_CERT_DIR)}/wild\\.pem \\(expires in (59|60) days\\)$`));
+  assert.equal(await tlsOf('x.a.wild.example.test'), 'TLS: no certificate');
+  assert.match(await tlsOf('old.example.test'), /^TLS: covered by file:.*old\.pem \(expired \d+ days ago\)$/);
+  assert.equal(await page.locator('tr[data-domain="old.example.test"] .tls-state.tls-expired .cert-expired').count(), 1);
+  assert.equal(await page.locator('.tls-expired').count(), 1, 'a valid certificate is shown as expired');
+  await shot('07c-domains-tls');
+
+  // Edited in place: an HSTS max-age out of range is the API's refusal, and nothing changes.
+  await apiRow.getByRole('button', { name: 'Edit' }).click();
+  const redirect = apiRow.locator('input[aria-label="Domain HTTPS redirect"]');
+  const hsts = apiRow.locator('input[aria-label="Domain HSTS max-age"]');
+  assert.equal(await redirect.isChecked(), false);
+  assert.equal(await hsts.inputValue(), '');
+  await redirect.check();
+  await hsts.fill('400000000');
+  await apiRow.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.notice-error').waitFor();
+  assert.match(await page.locator('.notice-error').innerText(), /hsts_max_age must be between 0 and 315360000 seconds/);
+  let d = (await api('GET', '/domains')).find((x) => x.host === 'api.example.test');
+  assert.deepEqual([d.https_redirect, d.hsts_max_age], [false, null]);
+  await hsts.fill('600');
+  await apiRow.getByRole('button', { name: 'Save' }).click();
+  await page.locator('tr[data-domain="api.example.test"]:not(.editing) .domain-https').waitFor();
+  assert.equal(await apiRow.locator('.domain-https').innerText(), 'redirect to HTTPS, HSTS 600 s');
+  assert.equal(await page.locator('.notice-error').count(), 0, 'the refusal is still shown after the save');
+  d = (await api('GET', '/domains')).find((x) => x.host === 'api.example.test');
+  assert.deepEqual([d.https_redirect, d.hsts_max_age], [true, 600]);
+  // Opened again it shows what is stored; an empty max-age is no header (null).
+  await apiRow.getByRole('button', { name: 'Edit' }).click();
+  assert.equal(await redirect.isChecked(), true);
+  assert.equal(await hsts.inputValue(), '600');
+  await redirect.uncheck();
+  await hsts.fill('');
+  await apiRow.getByRole('button', { name: 'Save' }).click();
+  await page.locator('tr[data-domain="api.example.test"]:not(.editing) .domain-https').waitFor();
+  assert.equal(await apiRow.locator('.domain-https').innerText(), 'no redirect, no HSTS');
+  d = (await api('GET', '/domains')).find((x) => x.host === 'api.example.test');
+  assert.deepEqual([d.https_redirect, d.hsts_max_age], [false, null]);
+  // The other fields are untouched by the HTTPS ones.
+  assert.equal(d.description, 'The public face');
+  // After a reload the stored settings come back from the API.
+  await page.reload();
+  await ui.locator('.tls-state').waitFor();
+  assert.equal(await ui.locator('.domain-https').innerText(), 'redirect to HTTPS, HSTS 31536000 s');
+});
+
 let imported;
 await step('OpenAPI import from a file, with its report', async () => {
   await nav('Import');
@@ -564,6 +777,8 @@ await step('narrow window (390x800)', async () => {
     [`#/endpoints/${helloId}`, '12-narrow-endpoint'],
     ['#/services', '13-narrow-services'],
     ['#/import', '14-narrow-import'],
+    ['#/domains', '15-narrow-domains'],
+    ['#/certificates', '16-narrow-certificates'],
   ]) {
     await page.goto(`${ADMIN}/admin/${hash}`);
     await page.locator('main h1').waitFor();

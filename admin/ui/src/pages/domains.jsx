@@ -1,12 +1,96 @@
-// Domains: the hosts endpoints are routed on. Create, edit, enable/disable, delete.
+// Domains: the hosts endpoints are routed on. Create, edit, enable/disable, delete; per
+// domain its HTTPS redirect and HSTS, and whether a certificate covers its host.
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, put } from '../api.js';
+import { coveringCert, expiry } from '../certs.js';
 import { ActionButton, Field, Notice, RowActions, RowEditActions } from '../components/ui.jsx';
+import { Expiry } from './certificates.jsx';
 
-function DomainRow({ d, onError, reload }) {
+/** The HSTS field's text as the API wants it: empty is null (no header). */
+function hstsValue(text) {
+  const t = String(text ?? '').trim();
+  if (!t) return null;
+  const n = Number(t);
+  if (!Number.isInteger(n)) throw new Error(`HSTS max-age must be a whole number of seconds (or empty for no header), not "${t}".`);
+  return n;
+}
+
+/** The form's fields as the API's domain body. */
+function body(f) {
+  return {
+    name: f.name.trim(),
+    host: f.host.trim(),
+    description: f.description.trim() || null,
+    https_redirect: f.https_redirect,
+    hsts_max_age: hstsValue(f.hsts_max_age),
+  };
+}
+
+const EMPTY = { name: '', host: '', description: '', https_redirect: false, hsts_max_age: '' };
+
+/** A form's value from an input: checkboxes give their state. */
+const value = (e) => (e.target.type === 'checkbox' ? e.target.checked : e.target.value);
+
+/** "TLS: covered by <id> (expires in 9 days)" or "TLS: no certificate". */
+function TlsState({ host, certs }) {
+  if (!certs) return null;
+  const c = coveringCert(host, certs);
+  if (!c) {
+    return (
+      <span class="tls-state tls-none" data-tls="none">
+        TLS: no certificate
+      </span>
+    );
+  }
+  const expired = expiry(c).state === 'expired';
+  return (
+    <span class={`tls-state tls-covered ${expired ? 'tls-expired' : ''}`} data-tls="covered" data-cert={c.id}>
+      TLS: covered by{' '}
+      <a href="#/certificates">
+        <code>{c.id}</code>
+      </a>{' '}
+      (<Expiry cert={c} />)
+    </span>
+  );
+}
+
+/** The HTTPS settings of a domain in words. */
+function HttpsSettings({ d }) {
+  const parts = [];
+  if (d.https_redirect) parts.push('redirect to HTTPS');
+  if (d.hsts_max_age !== null && d.hsts_max_age !== undefined) parts.push(`HSTS ${d.hsts_max_age} s`);
+  return (
+    <span class={`domain-https ${parts.length ? '' : 'muted'}`} data-redirect={String(Boolean(d.https_redirect))} data-hsts={d.hsts_max_age ?? ''}>
+      {parts.length ? parts.join(', ') : 'no redirect, no HSTS'}
+    </span>
+  );
+}
+
+function HttpsInputs({ value: v, set, label }) {
+  return (
+    <>
+      <label class="check">
+        <input type="checkbox" aria-label={`${label} HTTPS redirect`} checked={v.https_redirect} onChange={set('https_redirect')} />{' '}
+        Redirect HTTP to HTTPS
+      </label>
+      <input
+        type="number"
+        min="0"
+        max="315360000"
+        step="1"
+        aria-label={`${label} HSTS max-age`}
+        placeholder="HSTS max-age (s)"
+        value={v.hsts_max_age}
+        onInput={set('hsts_max_age')}
+      />
+    </>
+  );
+}
+
+function DomainRow({ d, certs, onError, reload }) {
   const [edit, setEdit] = useState(null);
   if (edit) {
-    const set = (k) => (e) => setEdit({ ...edit, [k]: e.target.value });
+    const set = (k) => (e) => setEdit({ ...edit, [k]: value(e) });
     return (
       <tr data-domain={d.host} class="editing">
         <td>
@@ -18,17 +102,17 @@ function DomainRow({ d, onError, reload }) {
         <td class="hide-narrow">
           <input aria-label="Domain description" value={edit.description} onInput={set('description')} />
         </td>
+        <td>
+          <HttpsInputs value={edit} set={set} label="Domain" />
+        </td>
         <td />
         <td>
           <RowEditActions
             onError={onError}
             onCancel={() => setEdit(null)}
             onSave={async () => {
-              await put(`/domains/${d.id}`, {
-                name: edit.name.trim(),
-                host: edit.host.trim(),
-                description: edit.description.trim() || null,
-              });
+              onError('');
+              await put(`/domains/${d.id}`, body(edit));
               setEdit(null);
               await reload();
             }}
@@ -44,8 +128,12 @@ function DomainRow({ d, onError, reload }) {
         <a href={`#/endpoints?domain=${encodeURIComponent(d.host)}`}>
           <code>{d.host}</code>
         </a>
+        <TlsState host={d.host} certs={certs} />
       </td>
       <td class="hide-narrow">{d.description}</td>
+      <td>
+        <HttpsSettings d={d} />
+      </td>
       <td>
         <ActionButton
           class="small"
@@ -61,7 +149,15 @@ function DomainRow({ d, onError, reload }) {
       </td>
       <td class="row-actions">
         <RowActions
-          onEdit={() => setEdit({ name: d.name, host: d.host, description: d.description || '' })}
+          onEdit={() =>
+            setEdit({
+              name: d.name,
+              host: d.host,
+              description: d.description || '',
+              https_redirect: Boolean(d.https_redirect),
+              hsts_max_age: d.hsts_max_age ?? '',
+            })
+          }
           label={`domain ${d.name}`}
           path={`/domains/${d.id}`}
           onError={onError}
@@ -74,11 +170,14 @@ function DomainRow({ d, onError, reload }) {
 
 export function DomainsPage() {
   const [domains, setDomains] = useState(null);
-  const [form, setForm] = useState({ name: '', host: '', description: '' });
+  const [certs, setCerts] = useState(null);
+  const [form, setForm] = useState(EMPTY);
   const [error, setError] = useState('');
   const load = async () => {
     try {
-      setDomains(await get('/domains'));
+      const [d, c] = await Promise.all([get('/domains'), get('/certificates')]);
+      setDomains(d);
+      setCerts(c);
     } catch (e) {
       setError(e.message);
     }
@@ -88,15 +187,11 @@ export function DomainsPage() {
   }, []);
   const create = async () => {
     setError('');
-    await post('/domains', {
-      name: form.name.trim(),
-      host: form.host.trim(),
-      description: form.description.trim() || null,
-    });
-    setForm({ name: '', host: '', description: '' });
+    await post('/domains', body(form));
+    setForm(EMPTY);
     await load();
   };
-  const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
+  const set = (k) => (e) => setForm({ ...form, [k]: value(e) });
   return (
     <section>
       <div class="page-head">
@@ -115,6 +210,22 @@ export function DomainsPage() {
         <Field label="Description">
           <input name="description" value={form.description} onInput={set('description')} />
         </Field>
+        <Field label="HSTS max-age (s)" hint="Empty: no HSTS header">
+          <input
+            type="number"
+            name="hsts_max_age"
+            min="0"
+            max="315360000"
+            step="1"
+            value={form.hsts_max_age}
+            onInput={set('hsts_max_age')}
+            placeholder="31536000"
+          />
+        </Field>
+        <label class="check">
+          <input type="checkbox" name="https_redirect" checked={form.https_redirect} onChange={set('https_redirect')} /> Redirect HTTP
+          to HTTPS
+        </label>
         <ActionButton class="primary" onError={setError} action={create}>
           Add domain
         </ActionButton>
@@ -128,13 +239,14 @@ export function DomainsPage() {
                 <th>Name</th>
                 <th>Host</th>
                 <th class="hide-narrow">Description</th>
+                <th>HTTPS</th>
                 <th>Enabled</th>
                 <th />
               </tr>
             </thead>
             <tbody>
               {domains.map((d) => (
-                <DomainRow key={d.id} d={d} onError={setError} reload={load} />
+                <DomainRow key={d.id} d={d} certs={certs} onError={setError} reload={load} />
               ))}
             </tbody>
           </table>
