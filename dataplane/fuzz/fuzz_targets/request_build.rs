@@ -25,10 +25,12 @@ fuzz_target!(|data: &[u8]| {
         Vec::new()
     };
     let new_id = || "generated".to_string();
+    let scheme = if trust & 2 == 2 { "https" } else { "http" };
     let origin = Origin {
         peer,
         peer_ip: "127.0.0.1",
         trusted: &trusted,
+        scheme,
         new_id: &new_id,
     };
     let path = std::str::from_utf8(&data[head.path.0..head.path.1]).unwrap_or_default();
@@ -37,6 +39,10 @@ fuzz_target!(|data: &[u8]| {
     let req = build(data, &head, params, body.clone(), &origin);
     assert_eq!(req.method.as_bytes(), &data[head.method.0..head.method.1]);
     assert_eq!(req.path, path);
+    if trusted.is_empty() {
+        // Only a trusted proxy may say which scheme the client used.
+        assert_eq!(req.header("x-forwarded-proto").map(String::as_str), Some(scheme));
+    }
     assert!(
         req.request_id == "generated"
             || ((1..=128).contains(&req.request_id.len())
