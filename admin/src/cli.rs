@@ -106,6 +106,11 @@ pub struct Cli {
     /// `--admin-addr`, so a client beside the gateway, as in its container, finds it).
     #[arg(long, env = "REG_ADMIN_URL", global = true)]
     pub admin_url: Option<String>,
+    /// For client commands: trust the CA certificates in this PEM file for an `https://`
+    /// `--admin-url` (an admin listener with a private certificate); without it the
+    /// public web roots are trusted.
+    #[arg(long, env = "REG_ADMIN_CA", global = true)]
+    pub admin_ca: Option<PathBuf>,
     /// Without a command the gateway runs; with one, this binary is a client of a running
     /// gateway's admin API.
     #[command(subcommand)]

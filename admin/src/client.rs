@@ -171,6 +171,9 @@ pub enum ClientError {
     /// The health check answered, but not healthy.
     #[error("unhealthy: {0}")]
     Unhealthy(String),
+    /// `--admin-ca` holds no usable certificate.
+    #[error("--admin-ca {0}: {1}")]
+    Ca(String, String),
 }
 
 /// A client of one gateway's management API.
@@ -179,6 +182,7 @@ pub struct Api {
     base: String,
     token: Option<String>,
     timeout: Duration,
+    agent: ureq::Agent,
 }
 
 impl Api {
@@ -189,7 +193,36 @@ impl Api {
             token,
             // Compiles answer when they are done.
             timeout: Duration::from_secs(1800),
+            agent: ureq::Agent::new(),
         }
+    }
+
+    /// The same API reached over HTTPS trusting only the CA certificates in `ca` (PEM),
+    /// for an admin listener with a private certificate (`--admin-tls-cert`). Without
+    /// it, `https://` URLs are checked against the public web roots.
+    pub fn with_ca(self, ca: &Path) -> Result<Self, ClientError> {
+        let shown = ca.display().to_string();
+        let pem = std::fs::read(ca).map_err(|e| ClientError::File(shown.clone(), e))?;
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+            let cert = cert.map_err(|e| ClientError::Ca(shown.clone(), e.to_string()))?;
+            roots
+                .add(cert)
+                .map_err(|e| ClientError::Ca(shown.clone(), e.to_string()))?;
+        }
+        if roots.is_empty() {
+            return Err(ClientError::Ca(shown, "no PEM CERTIFICATE block".into()));
+        }
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| ClientError::Ca(shown, e.to_string()))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let agent = ureq::AgentBuilder::new()
+            .tls_config(std::sync::Arc::new(config))
+            .build();
+        Ok(Api { agent, ..self })
     }
 
     /// The same API with calls bounded by `timeout`.
@@ -205,7 +238,7 @@ impl Api {
         body: Option<Value>,
     ) -> Result<Value, ClientError> {
         let url = format!("{}/api{path}", self.base.trim_end_matches('/'));
-        let mut req = ureq::request(method, &url).timeout(self.timeout);
+        let mut req = self.agent.request(method, &url).timeout(self.timeout);
         if let Some(t) = &self.token {
             req = req.set("Authorization", &format!("Bearer {t}"));
         }
@@ -399,8 +432,16 @@ pub fn endpoint_on(api: &Api, route: &RouteArgs) -> Result<Option<String>, Clien
 }
 
 /// Runs a client command against the admin API at `base`.
-pub fn run(base: &str, token: Option<String>, cmd: &Command) -> Result<(), ClientError> {
-    let api = Api::new(base, token);
+pub fn run(
+    base: &str,
+    token: Option<String>,
+    ca: Option<&Path>,
+    cmd: &Command,
+) -> Result<(), ClientError> {
+    let api = match ca {
+        Some(ca) => Api::new(base, token).with_ca(ca)?,
+        None => Api::new(base, token),
+    };
     match cmd {
         Command::Health => {
             // Open route, short bound: a container HEALTHCHECK runs this every few seconds.

@@ -58,7 +58,12 @@ fn main() -> anyhow::Result<()> {
                 None
             }),
         };
-        if let Err(e) = rust_edge_gateway_admin::client::run(&cli.client_url(), token, cmd) {
+        if let Err(e) = rust_edge_gateway_admin::client::run(
+            &cli.client_url(),
+            token,
+            cli.admin_ca.as_deref(),
+            cmd,
+        ) {
             eprintln!("error: {e}");
             std::process::exit(1);
         }

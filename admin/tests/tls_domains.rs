@@ -245,7 +245,7 @@ fn a_client_without_sni_gets_the_default_certificate_only_when_one_is_set() {
 #[test]
 fn the_admin_api_serves_https_with_its_own_certificate() {
     let ca = Ca::new();
-    let (cert, key) = ca.issue("admin", &["admin.example.test"], "e5");
+    let (cert, key) = ca.issue("admin", &["admin.example.test", "localhost"], "e5");
     let data = tempfile::tempdir().expect("tempdir");
     let (cert_file, key_file) = (data.path().join("admin.pem"), data.path().join("admin.key"));
     std::fs::write(&cert_file, cert).expect("write");
@@ -284,6 +284,36 @@ fn the_admin_api_serves_https_with_its_own_certificate() {
         &[],
     );
     assert_ne!(code, 0, "plain HTTP on the admin port must not be answered");
+
+    // The client commands speak HTTPS too, trusting the CA given with --admin-ca.
+    let client = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_rust-edge-gateway"))
+            .args(["--admin-url", &format!("https://localhost:{port}")])
+            .args(["--admin-token", "admin-tls-test-token"])
+            .args(extra)
+            .output()
+            .expect("client")
+    };
+    let ca_file = ca.ca_pem();
+    let ca_arg = ca_file.to_str().expect("path");
+    for cmd in [&["health"][..], &["endpoint", "list"][..]] {
+        let out = client(&[&["--admin-ca", ca_arg][..], cmd].concat());
+        assert!(
+            out.status.success(),
+            "{cmd:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = client(&["health"]);
+    assert!(
+        !out.status.success(),
+        "a private CA is not trusted by default"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not reachable") && err.contains("certificate"),
+        "{err}"
+    );
 
     // A pair that does not match stops the start with the reason.
     let (other_cert, _) = ca.issue("other", &["other.example.test"], "e6");
