@@ -32,7 +32,7 @@ pub struct Head {
     /// Query string without `?`, possibly empty.
     pub query: (usize, usize),
     /// Header (name, value) ranges.
-    pub headers: Vec<((usize, usize), (usize, usize))>,
+    pub headers: HeaderRanges,
     /// Index of the Host header in `headers`.
     pub host: Option<usize>,
     /// The authority of an absolute-form target (`http://h:1/p` -> `h:1`), which a
@@ -154,9 +154,23 @@ fn looks_like_other_version(buf: &[u8]) -> bool {
     matches!(parts.as_slice(), [_, _, v] if v.len() == 8 && v.starts_with(b"HTTP/") && v[5].is_ascii_digit() && v[6] == b'.' && v[7].is_ascii_digit())
 }
 
+/// A head's header ranges, kept between the requests of a connection so parsing a head
+/// allocates nothing.
+pub type HeaderRanges = Vec<((usize, usize), (usize, usize))>;
+
 /// Parses the head at the start of `buf`. `Ok(None)`: incomplete, read more (unless
 /// `buf` already holds `max_head` bytes, which is a 431).
 pub fn parse_head(buf: &[u8], max_head: usize) -> Result<Option<Head>, HttpError> {
+    parse_head_into(buf, max_head, &mut Vec::new())
+}
+
+/// [`parse_head`] whose `headers` is `spare` (cleared) once the head is complete; a
+/// connection hands each head's vector back for the next one.
+pub fn parse_head_into(
+    buf: &[u8],
+    max_head: usize,
+    spare: &mut HeaderRanges,
+) -> Result<Option<Head>, HttpError> {
     // Uninitialised header slots: zeroing 100 of them would cost more than parsing.
     let mut slots =
         [const { std::mem::MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS];
@@ -228,7 +242,12 @@ pub fn parse_head(buf: &[u8], max_head: usize) -> Result<Option<Head>, HttpError
         method: range(base, method.as_bytes()),
         path: range(base, path.as_bytes()),
         query: range(base, query.as_bytes()),
-        headers: Vec::with_capacity(req.headers.len()),
+        headers: {
+            let mut headers = std::mem::take(spare);
+            headers.clear();
+            headers.reserve(req.headers.len());
+            headers
+        },
         host: None,
         authority,
         body: BodyKind::None,

@@ -29,7 +29,7 @@ use super::budget::{Charge, WorkerGuards};
 use super::deadline::Deadline;
 use crate::config::DataplaneConfig;
 use crate::http::encode::{error_response, Framing};
-use crate::http::parse::{BodyKind, Head};
+use crate::http::parse::{BodyKind, Head, HeaderRanges};
 pub(crate) use respond::BufferPool;
 
 /// What a session asks of the gateway: where a request goes.
@@ -138,6 +138,8 @@ pub(crate) struct Session<S, A> {
     out: Vec<u8>,
     /// No request read yet: the idle wait is the first-byte timeout.
     fresh: bool,
+    /// The last head's header vector, reused by the next head.
+    spare_headers: HeaderRanges,
 }
 
 impl<S, A> std::fmt::Debug for Session<S, A> {
@@ -175,6 +177,7 @@ where
             buf: Vec::with_capacity(2048),
             out: Vec::new(),
             fresh: true,
+            spare_headers: Vec::new(),
         }
     }
 
@@ -250,6 +253,7 @@ where
                     self.respond(&resp, Framing::new(head_only, keep_alive, head.minor, ""));
                     self.buf.drain(..head.len);
                     self.settle_buffer();
+                    self.spare_headers = head.headers;
                     self.respond_done(keep_alive).await?;
                     continue;
                 }
@@ -277,6 +281,7 @@ where
             let framing = Framing::new(head_only, keep_alive, head.minor, call.request_id());
             self.respond(&resp, framing);
             drop(call);
+            self.spare_headers = head.headers;
             self.respond_done(keep_alive).await?;
         }
     }

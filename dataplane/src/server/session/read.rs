@@ -6,7 +6,7 @@ use monoio::io::{AsyncReadRent, AsyncWriteRent};
 
 use super::{App, End, Session, LINGER, LINGER_MAX};
 use crate::http::body::ChunkedDecoder;
-use crate::http::parse::{parse_head, BodyKind, Head};
+use crate::http::parse::{parse_head_into, BodyKind, Head};
 use crate::http::HttpError;
 use crate::protections::DeadlineKind;
 
@@ -82,7 +82,8 @@ where
         let mut started = false;
         loop {
             if !self.buf.is_empty() {
-                if let Some(head) = parse_head(&self.buf, self.limits.max_head)? {
+                let spare = &mut self.spare_headers;
+                if let Some(head) = parse_head_into(&self.buf, self.limits.max_head, spare)? {
                     self.fresh = false;
                     return Ok(head);
                 }
