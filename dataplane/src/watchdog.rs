@@ -26,8 +26,11 @@ use crossbeam_channel::{Receiver, Sender};
 
 use crate::quarantine::Quarantine;
 
-/// What one worker shares with the watchdog.
+/// What one worker shares with the watchdog. Its worker writes `polling` twice per
+/// request, so each heartbeat has cache lines of its own (two workers' heartbeats side by
+/// side in one line would bounce it between their cores on every request).
 #[derive(Debug)]
+#[repr(align(128))]
 pub struct Heartbeat {
     /// Milliseconds since the dataplane started, as of the worker's last tick.
     pub beat_ms: AtomicU64,
