@@ -73,7 +73,9 @@ pub fn build(
     body: Vec<u8>,
     origin: &Origin<'_>,
 ) -> Request {
-    let mut headers: HashMap<String, String> = HashMap::with_capacity(head.headers.len());
+    // One more than the head holds: the x-forwarded-proto set below would otherwise grow
+    // (reallocate and rehash) the map on most requests.
+    let mut headers: HashMap<String, String> = HashMap::with_capacity(head.headers.len() + 1);
     let mut incoming_id: Option<&str> = None;
     let mut ids = 0;
     for (name, value) in &head.headers {
