@@ -5,7 +5,7 @@
 //! lock; hosts match as routes do (exact, then `*.suffix` covering one or more labels,
 //! then `*`), port and letter case ignored.
 
-use std::collections::HashMap;
+use crate::host_table::{host_key, strip_port, HostTable};
 
 /// What the control side sets for one domain.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct DomainPolicy {
 }
 
 /// A domain's policy as a request reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Policy {
     /// Redirect plain HTTP to HTTPS.
     pub https_redirect: bool,
@@ -30,10 +30,7 @@ pub struct Policy {
 /// Host pattern to policy, as every worker reads it.
 #[derive(Debug, Default)]
 pub struct DomainPolicies {
-    exact: HashMap<String, Policy>,
-    /// `(".example.com", policy)`, longest suffix first.
-    wildcard: Vec<(String, Policy)>,
-    any: Option<Policy>,
+    table: HostTable<Policy>,
     /// Where redirects point.
     tls_port: u16,
 }
@@ -51,20 +48,11 @@ impl DomainPolicies {
             if !p.https_redirect && p.hsts_max_age.is_none() {
                 continue;
             }
-            let policy = Policy {
+            *t.table.entry(&p.host) = Policy {
                 https_redirect: p.https_redirect,
                 hsts: p.hsts_max_age.map(|s| format!("max-age={s}")),
             };
-            let host = p.host.to_ascii_lowercase();
-            if host == "*" {
-                t.any = Some(policy);
-            } else if let Some(suffix) = host.strip_prefix('*') {
-                t.wildcard.push((suffix.to_string(), policy));
-            } else {
-                t.exact.insert(host, policy);
-            }
         }
-        t.wildcard.sort_by_key(|w| std::cmp::Reverse(w.0.len()));
         t
     }
 
@@ -75,7 +63,7 @@ impl DomainPolicies {
 
     /// No domain has a policy: requests skip the lookup.
     pub fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.wildcard.is_empty() && self.any.is_none()
+        self.table.is_empty()
     }
 
     /// The policy for a request's host (`Host` header or absolute-form authority).
@@ -84,18 +72,8 @@ impl DomainPolicies {
             return None;
         }
         let mut buf = [0u8; 256];
-        let host = crate::router::host_key(host, &mut buf);
-        self.exact
-            .get(host)
-            .or_else(|| {
-                self.wildcard
-                    .iter()
-                    .find(|(suffix, _)| {
-                        host.ends_with(suffix.as_str()) && host.len() > suffix.len()
-                    })
-                    .map(|(_, p)| p)
-            })
-            .or(self.any.as_ref())
+        let found = self.table.candidates(host_key(host, &mut buf)).next();
+        found
     }
 }
 
@@ -108,7 +86,7 @@ pub fn exempt_from_redirect(path: &str) -> bool {
 /// The `Location` of the 308 for a plain-HTTP request: same host (without its port) and
 /// target, on the TLS port (omitted when it is 443).
 pub fn https_location(host: &str, tls_port: u16, path: &str, query: &str) -> String {
-    let host = crate::router::strip_port(host);
+    let host = strip_port(host);
     let mut loc = String::with_capacity(host.len() + path.len() + query.len() + 16);
     loc.push_str("https://");
     loc.push_str(host);

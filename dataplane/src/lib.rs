@@ -29,6 +29,7 @@ pub mod domain_policy;
 pub mod error;
 pub mod fd_limit;
 pub mod host;
+mod host_table;
 pub mod http;
 pub mod library;
 pub mod metrics;

@@ -9,6 +9,8 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::host_table::{host_key, HostTable};
+
 /// Most `{param}` segments in one pattern.
 pub const MAX_PARAMS: usize = 16;
 
@@ -230,42 +232,15 @@ fn lookup_tree<'r, 'p, T>(
 /// A route table: what a core consults for every request.
 #[derive(Debug)]
 pub struct Router<T> {
-    exact: FxHashMap<Box<str>, Node<T>>,
-    wildcard: Vec<(Box<str>, Node<T>)>,
-    any: Node<T>,
+    hosts: HostTable<Node<T>>,
 }
 
 impl<T> Default for Router<T> {
     fn default() -> Self {
         Router {
-            exact: FxHashMap::default(),
-            wildcard: Vec::new(),
-            any: Node::default(),
+            hosts: HostTable::default(),
         }
     }
-}
-
-pub(crate) fn strip_port(host: &str) -> &str {
-    if host.starts_with('[') {
-        // An IPv6 literal: `[::1]:9080`.
-        return host.find(']').map_or(host, |i| &host[..=i]);
-    }
-    match host.rsplit_once(':') {
-        Some((h, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => h,
-        _ => host,
-    }
-}
-
-/// A request's host without port, lower-cased (in a stack buffer) when needed.
-pub(crate) fn host_key<'a>(host: &'a str, buf: &'a mut [u8; 256]) -> &'a str {
-    let host = strip_port(host);
-    if !host.bytes().any(|b| b.is_ascii_uppercase()) || host.len() > buf.len() {
-        return host;
-    }
-    for (d, s) in buf.iter_mut().zip(host.bytes()) {
-        *d = s.to_ascii_lowercase();
-    }
-    std::str::from_utf8(&buf[..host.len()]).unwrap_or(host)
 }
 
 impl<T> Router<T> {
@@ -284,25 +259,7 @@ impl<T> Router<T> {
         target: T,
     ) -> Result<(), RouteError> {
         let host = host.trim().to_ascii_lowercase();
-        let tree = if host == "*" || host.is_empty() {
-            &mut self.any
-        } else if let Some(suffix) = host.strip_prefix('*') {
-            let pos = match self.wildcard.iter().position(|(s, _)| **s == *suffix) {
-                Some(p) => p,
-                None => {
-                    self.wildcard.push((suffix.into(), Node::default()));
-                    // Longest suffix first: the most specific wildcard wins.
-                    self.wildcard.sort_by_key(|w| std::cmp::Reverse(w.0.len()));
-                    self.wildcard
-                        .iter()
-                        .position(|(s, _)| **s == *suffix)
-                        .unwrap_or(0)
-                }
-            };
-            &mut self.wildcard[pos].1
-        } else {
-            self.exact.entry(host.as_str().into()).or_default()
-        };
+        let tree = self.hosts.entry(&host);
         tree.insert(pattern, method, target).map_err(|e| match e {
             RouteError::Duplicate {
                 method, pattern, ..
@@ -324,13 +281,7 @@ impl<T> Router<T> {
         let mut buf = [0u8; 256];
         let host = host_key(host, &mut buf);
         let mut not_allowed = None;
-        let exact = self.exact.get(host).into_iter();
-        let wild = self
-            .wildcard
-            .iter()
-            .filter(|(suffix, _)| host.ends_with(&**suffix) && host.len() > suffix.len())
-            .map(|(_, t)| t);
-        for tree in exact.chain(wild).chain(std::iter::once(&self.any)) {
+        for tree in self.hosts.candidates(host) {
             match lookup_tree(tree, method, segs) {
                 Lookup::Found(t, p) => return Lookup::Found(t, p),
                 Lookup::MethodNotAllowed(m) if not_allowed.is_none() => not_allowed = Some(m),
