@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rust_edge_gateway_tests::http::Conn;
-use support::tls_ca::{openssl, read};
+use support::tls_ca::{openssl, read, self_signed, NEW_P256_KEY};
 use support::Gateway;
 
 fn repo() -> PathBuf {
@@ -127,33 +127,6 @@ fn ping_bundle() -> Vec<u8> {
     w.finish().expect("zip finish").into_inner()
 }
 
-/// A self-signed certificate for `name`, valid `days` days from now: `<tag>.pem` and
-/// `<tag>.key` in `dir`.
-fn self_signed(dir: &Path, tag: &str, name: &str, days: &str) {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            &format!("{tag}.key"),
-            "-out",
-            &format!("{tag}.pem"),
-            "-days",
-            days,
-            "-subj",
-            &format!("/CN={name}"),
-            "-addext",
-            &format!("subjectAltName=DNS:{name}"),
-        ],
-    );
-}
-
 /// A self-signed certificate for `name` that expired in February 2020, as `<tag>.pem` and
 /// `<tag>.key` in `dir` (`openssl req` cannot date one in the past; `openssl ca` can, with
 /// its bookkeeping files in a directory of their own).
@@ -175,22 +148,20 @@ fn expired(dir: &Path, tag: &str, name: &str) {
     openssl(
         w,
         &[
-            "req",
-            "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            key,
-            "-out",
-            "req.csr",
-            "-subj",
-            &format!("/CN={name}"),
-            "-addext",
-            &format!("subjectAltName=DNS:{name}"),
-        ],
+            &["req", "-new"][..],
+            &NEW_P256_KEY,
+            &[
+                "-keyout",
+                key,
+                "-out",
+                "req.csr",
+                "-subj",
+                &format!("/CN={name}"),
+                "-addext",
+                &format!("subjectAltName=DNS:{name}"),
+            ],
+        ]
+        .concat(),
     );
     openssl(
         w,

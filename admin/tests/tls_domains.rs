@@ -22,16 +22,6 @@ pub async fn handle(_ctx: &Context, req: Request) -> Response {
 }
 "#;
 
-fn add(gw: &Gateway, (cert, key): &(String, String)) -> Value {
-    let (s, v) = gw.api(
-        "POST",
-        "/certificates",
-        Some(json!({"cert_pem": cert, "key_pem": key})),
-    );
-    assert_eq!(s, 200, "{v}");
-    v["data"].clone()
-}
-
 fn plain(gw: &Gateway, host: &str, target: &str) -> Reply {
     let raw = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
     Conn::open(gw.gateway)
@@ -83,14 +73,11 @@ fn a_domain_redirects_plain_http_with_308_and_its_https_answers_carry_hsts() {
     let data = tempfile::tempdir().expect("tempdir");
     let gw = Gateway::start(data.path(), &[]);
     let tls = gw.tls.expect("TLS listener");
-    add(
-        &gw,
-        &ca.issue(
-            "secure",
-            &["secure.example.test", "open.example.test"],
-            "c1",
-        ),
-    );
+    gw.add_certificate(&ca.issue(
+        "secure",
+        &["secure.example.test", "open.example.test"],
+        "c1",
+    ));
     let ep = gw.create("scheme", "GET", "/scheme", Some(SCHEME_HANDLER));
     gw.deploy(&ep);
     let id = domain(&gw, "secure.example.test", true, Some(31_536_000));
@@ -224,7 +211,7 @@ fn a_client_without_sni_gets_the_default_certificate_only_when_one_is_set() {
     let pair = ca.issue("default", &["api.example.test"], "d4");
     let data = tempfile::tempdir().expect("tempdir");
     let gw = Gateway::start(data.path(), &[]);
-    add(&gw, &pair);
+    gw.add_certificate(&pair);
     let out = no_sni(gw.tls.expect("TLS listener"));
     assert!(
         !out.contains("BEGIN CERTIFICATE"),
@@ -318,23 +305,15 @@ fn the_admin_api_serves_https_with_its_own_certificate() {
     // A pair that does not match stops the start with the reason.
     let (other_cert, _) = ca.issue("other", &["other.example.test"], "e6");
     std::fs::write(&cert_file, other_cert).expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_rust-edge-gateway"))
-        .args([
-            "--gateway-addr",
-            "127.0.0.1:0",
-            "--admin-addr",
-            "127.0.0.1:0",
-            "--tls-addr",
-            "127.0.0.1:0",
-        ])
-        .arg("--data-dir")
-        .arg(data.path().join("data2"))
-        .arg("--admin-tls-cert")
-        .arg(&cert_file)
-        .arg("--admin-tls-key")
-        .arg(&key_file)
-        .output()
-        .expect("run");
+    let out = support::start_failing(
+        &data.path().join("data2"),
+        &[
+            "--admin-tls-cert",
+            cert_file.to_str().expect("path"),
+            "--admin-tls-key",
+            key_file.to_str().expect("path"),
+        ],
+    );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -353,7 +332,7 @@ fn rotating_a_certificate_under_wrk_over_32_https_connections_loses_nothing() {
     let data = tempfile::tempdir().expect("tempdir");
     let gw = Gateway::start(data.path(), &[]);
     let tls = gw.tls.expect("TLS listener");
-    let first = add(&gw, &ca.issue("first", &["localhost"], "f1"));
+    let first = gw.add_certificate(&ca.issue("first", &["localhost"], "f1"));
     let ep = gw.create("scheme", "GET", "/scheme", Some(SCHEME_HANDLER));
     gw.deploy(&ep);
     // wrk takes SNI from the URL, so the name is one the resolver knows: localhost.
@@ -367,7 +346,7 @@ fn rotating_a_certificate_under_wrk_over_32_https_connections_loses_nothing() {
     std::thread::sleep(Duration::from_secs(2));
     // The replacement is issued later, so it is the newest valid one for the name.
     std::thread::sleep(Duration::from_millis(1100));
-    let second = add(&gw, &ca.issue("second", &["localhost"], "f2"));
+    let second = gw.add_certificate(&ca.issue("second", &["localhost"], "f2"));
     let (s, v) = gw.api(
         "DELETE",
         &format!("/certificates/{}", first["id"].as_str().expect("id")),

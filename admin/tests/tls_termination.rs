@@ -22,16 +22,6 @@ fn start() -> (tempfile::TempDir, Gateway, SocketAddr) {
     (data, gw, tls)
 }
 
-fn add(gw: &Gateway, (cert, key): &(String, String)) -> Value {
-    let (s, v) = gw.api(
-        "POST",
-        "/certificates",
-        Some(json!({"cert_pem": cert, "key_pem": key})),
-    );
-    assert_eq!(s, 200, "{v}");
-    v["data"].clone()
-}
-
 /// curl over HTTPS to `name` (resolved to the gateway); (exit code, stdout).
 fn curl(ca: &Ca, tls: SocketAddr, name: &str, path: &str, extra: &[&str]) -> (i32, String) {
     let out = Command::new("curl")
@@ -99,8 +89,8 @@ fn curl_and_s_client_see_exact_and_wildcard_names_and_handlers_see_https() {
     let (code, _) = curl(&ca, tls, "api.example.test", "/scheme", &[]);
     assert_ne!(code, 0, "no certificate stored: the handshake must fail");
 
-    let exact = add(&gw, &ca.issue("exact", &["api.example.test"], "a1"));
-    let wild = add(&gw, &ca.issue("wild", &["*.apps.example.test"], "b2"));
+    let exact = gw.add_certificate(&ca.issue("exact", &["api.example.test"], "a1"));
+    let wild = gw.add_certificate(&ca.issue("wild", &["*.apps.example.test"], "b2"));
     assert_eq!(exact["names"], json!(["api.example.test"]));
     assert_eq!(wild["names"], json!(["*.apps.example.test"]));
     assert_eq!(exact["fingerprint"].as_str().map(str::len), Some(64));
@@ -194,7 +184,7 @@ fn keys_stay_private_and_bad_pem_is_a_400_naming_the_problem() {
     let ca = Ca::new();
     let (data, gw, _tls) = start();
     let pair = ca.issue("k", &["k.example.test"], "c3");
-    let added = add(&gw, &pair);
+    let added = gw.add_certificate(&pair);
     let id = added["id"].as_str().expect("id").to_string();
     for (s, v) in [
         gw.api("GET", "/certificates", None),
@@ -337,7 +327,7 @@ impl Client {
 fn replacing_a_certificate_under_held_connections_drops_nothing() {
     let ca = Ca::new();
     let (_data, gw, tls) = start();
-    let old = add(&gw, &ca.issue("old", &["rot.example.test"], "1001"));
+    let old = gw.add_certificate(&ca.issue("old", &["rot.example.test"], "1001"));
     let config = client_config(&ca);
     let mut first = Client::connect(&config, tls, "rot.example.test").expect("connect");
     assert_eq!(first.serial(), "1001");
@@ -385,7 +375,7 @@ fn replacing_a_certificate_under_held_connections_drops_nothing() {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(500));
-    let new = add(&gw, &ca.issue("new", &["rot.example.test"], "2002"));
+    let new = gw.add_certificate(&ca.issue("new", &["rot.example.test"], "2002"));
     let (s, _) = gw.api(
         "DELETE",
         &format!("/certificates/{}", old["id"].as_str().expect("id")),

@@ -43,6 +43,38 @@ fn addr_after(line: &str, key: &str) -> SocketAddr {
         .unwrap_or_else(|e| panic!("bad address {addr:?} in {line:?}: {e}"))
 }
 
+/// The gateway binary on `data_dir` with free ports, two workers, the shared build dir
+/// and extra flags.
+fn command(data_dir: &Path, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rust-edge-gateway"));
+    command
+        .args([
+            "--gateway-addr",
+            "127.0.0.1:0",
+            "--admin-addr",
+            "127.0.0.1:0",
+            "--tls-addr",
+            "127.0.0.1:0",
+            "--workers",
+            "2",
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .arg("--build-dir")
+        .arg(build_dir())
+        .args(extra)
+        .env("RUST_LOG", "warn");
+    command
+}
+
+/// Runs the gateway as [`Gateway::start`] would, for a start expected to fail: waits for
+/// it to exit and returns its output.
+pub fn start_failing(data_dir: &Path, extra: &[&str]) -> std::process::Output {
+    command(data_dir, extra)
+        .output()
+        .expect("run rust-edge-gateway")
+}
+
 impl Gateway {
     /// Starts the binary on `data_dir` with extra flags.
     pub fn start(data_dir: &Path, extra: &[&str]) -> Gateway {
@@ -52,27 +84,11 @@ impl Gateway {
     /// As [`Gateway::start`], with the process's working directory `cwd` (cargo reads
     /// `.cargo/config.toml` from there for handler builds).
     pub fn start_in(cwd: Option<&Path>, data_dir: &Path, extra: &[&str]) -> Gateway {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_rust-edge-gateway"));
+        let mut command = command(data_dir, extra);
         if let Some(cwd) = cwd {
             command.current_dir(cwd);
         }
         let mut child = command
-            .args([
-                "--gateway-addr",
-                "127.0.0.1:0",
-                "--admin-addr",
-                "127.0.0.1:0",
-                "--tls-addr",
-                "127.0.0.1:0",
-                "--workers",
-                "2",
-                "--data-dir",
-            ])
-            .arg(data_dir)
-            .arg("--build-dir")
-            .arg(build_dir())
-            .args(extra)
-            .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .spawn()
             .expect("spawn rust-edge-gateway");
@@ -128,6 +144,17 @@ impl Gateway {
             .reply()
             .expect("metrics reply");
         String::from_utf8_lossy(&r.body).into_owned()
+    }
+
+    /// Adds a certificate (chain PEM, key PEM) through the API; its JSON.
+    pub fn add_certificate(&self, (cert, key): &(String, String)) -> Value {
+        let (s, v) = self.api(
+            "POST",
+            "/certificates",
+            Some(serde_json::json!({"cert_pem": cert, "key_pem": key})),
+        );
+        assert_eq!(s, 200, "{v}");
+        v["data"].clone()
     }
 
     /// Calls the management API; returns the HTTP status and the JSON envelope.

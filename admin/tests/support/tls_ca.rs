@@ -9,6 +9,15 @@ pub struct Ca {
     pub dir: tempfile::TempDir,
 }
 
+/// `openssl req` arguments for a new unencrypted P-256 key.
+pub const NEW_P256_KEY: [&str; 5] = [
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+];
+
 pub fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl")
         .current_dir(dir)
@@ -32,26 +41,24 @@ impl Ca {
         openssl(
             dir.path(),
             &[
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.pem",
-                "-days",
-                "30",
-                "-subj",
-                "/CN=Gateway Test CA",
-                "-addext",
-                "basicConstraints=critical,CA:TRUE",
-                "-addext",
-                "keyUsage=critical,keyCertSign,cRLSign",
-            ],
+                &["req", "-x509"][..],
+                &NEW_P256_KEY,
+                &[
+                    "-keyout",
+                    "ca.key",
+                    "-out",
+                    "ca.pem",
+                    "-days",
+                    "30",
+                    "-subj",
+                    "/CN=Gateway Test CA",
+                    "-addext",
+                    "basicConstraints=critical,CA:TRUE",
+                    "-addext",
+                    "keyUsage=critical,keyCertSign,cRLSign",
+                ],
+            ]
+            .concat(),
         );
         Ca { dir }
     }
@@ -81,19 +88,18 @@ impl Ca {
         openssl(
             d,
             &[
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                &key,
-                "-out",
-                &csr,
-                "-subj",
-                &format!("/CN={}", names[0]),
-            ],
+                &["req"][..],
+                &NEW_P256_KEY,
+                &[
+                    "-keyout",
+                    &key,
+                    "-out",
+                    &csr,
+                    "-subj",
+                    &format!("/CN={}", names[0]),
+                ],
+            ]
+            .concat(),
         );
         openssl(
             d,
@@ -121,4 +127,29 @@ impl Ca {
             read(d.join(&key)),
         )
     }
+}
+
+/// A self-signed certificate for `name`, valid `days` days from now: `<tag>.pem` and
+/// `<tag>.key` in `dir`.
+pub fn self_signed(dir: &Path, tag: &str, name: &str, days: &str) {
+    openssl(
+        dir,
+        &[
+            &["req", "-x509"][..],
+            &NEW_P256_KEY,
+            &[
+                "-keyout",
+                &format!("{tag}.key"),
+                "-out",
+                &format!("{tag}.pem"),
+                "-days",
+                days,
+                "-subj",
+                &format!("/CN={name}"),
+                "-addext",
+                &format!("subjectAltName=DNS:{name}"),
+            ],
+        ]
+        .concat(),
+    );
 }
