@@ -30,8 +30,8 @@ function CollectionRow({ c, domainName, onError, reload }) {
                 base_path: edit.base_path.trim() || null,
                 description: edit.description.trim() || null,
               });
-              setEdit(null);
               await reload();
+              setEdit(null);
             }}
           />
         </td>

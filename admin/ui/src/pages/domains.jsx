@@ -113,8 +113,8 @@ function DomainRow({ d, certs, onError, reload }) {
             onSave={async () => {
               onError('');
               await put(`/domains/${d.id}`, body(edit));
-              setEdit(null);
               await reload();
+              setEdit(null);
             }}
           />
         </td>
