@@ -13,6 +13,23 @@ pub struct Cli {
     /// Where the config store, handler crates, build cache and libraries live.
     #[arg(long, env = "REG_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// The config store: empty (default) for the embedded SQLite file in the data dir;
+    /// `postgres://user:pass@host/db` for a cluster of nodes sharing one PostgreSQL store.
+    #[arg(long, env = "REG_STORE", hide_env_values = true, default_value = "")]
+    pub store: String,
+    /// Where compiled handler libraries are shared between nodes: empty (default) keeps
+    /// them in the data dir only; `s3://BUCKET/PREFIX` uploads every build there (AWS
+    /// variables: `AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`) and other nodes download what they serve.
+    #[arg(long, env = "REG_ARTIFACTS", default_value = "")]
+    pub artifacts: String,
+    /// This node's name in a cluster (default: host name and gateway port).
+    #[arg(long, env = "REG_NODE_ID")]
+    pub node_id: Option<String>,
+    /// Seconds between two reconciles of a cluster node against the store when no change
+    /// notification comes (the backstop for a lost one).
+    #[arg(long, env = "REG_RECONCILE_INTERVAL", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub reconcile_interval: u64,
     /// Address of the gateway (handler traffic).
     #[arg(long, env = "REG_GATEWAY_ADDR", default_value = "0.0.0.0:9080")]
     pub gateway_addr: SocketAddr,
@@ -126,6 +143,12 @@ pub enum CliError {
     /// Non-loopback admin without a token.
     #[error("--admin-auth none leaves the management API open, which is allowed on a loopback address only, not on {0}: drop --admin-auth none (a token is generated) or listen on 127.0.0.1")]
     OpenAdmin(SocketAddr),
+    /// `--store` is neither empty nor a PostgreSQL URL.
+    #[error("--store must be empty (the embedded SQLite store) or a postgres:// URL")]
+    Store,
+    /// A cluster node without the cluster's admin token.
+    #[error("with --store postgres://... every node must be started with the same --admin-token (REG_ADMIN_TOKEN): a token generated per node would differ between nodes")]
+    ClusterToken,
     /// No SDK source to build handlers against.
     #[error("SDK source not found at {0}: set --sdk-path (or REG_SDK_PATH) to the repository's sdk/ directory")]
     NoSdk(PathBuf),
@@ -181,7 +204,20 @@ impl Cli {
         if self.open_admin() && !self.admin_addr.ip().is_loopback() {
             return Err(CliError::OpenAdmin(self.admin_addr));
         }
+        if !self.store.is_empty() {
+            if !(self.store.starts_with("postgres://") || self.store.starts_with("postgresql://")) {
+                return Err(CliError::Store);
+            }
+            if !self.open_admin() && self.admin_token.as_deref().is_none_or(str::is_empty) {
+                return Err(CliError::ClusterToken);
+            }
+        }
         Ok(())
+    }
+
+    /// The PostgreSQL store URL, when the node is part of a cluster.
+    pub fn cluster_store(&self) -> Option<&str> {
+        Some(self.store.as_str()).filter(|s| !s.is_empty())
     }
 
     /// The SDK directory handlers depend on.

@@ -1,7 +1,10 @@
 //! The control side of Rust Edge Gateway and the `rust-edge-gateway` binary (`main.rs`).
 //!
 //! - [`cli`]: flags and their environment variables.
-//! - [`store`]: the SQLite config store (sqlx, migrations in `admin/migrations`).
+//! - [`store`]: the config store, embedded SQLite or a cluster's PostgreSQL (sqlx,
+//!   migrations in `admin/migrations`).
+//! - [`cluster`]: cluster mode: heartbeat, change listener, reconcile, cached state.
+//! - [`artifacts`]: handler libraries shared between nodes through an S3 bucket.
 //! - [`compiler`]: one cargo crate per endpoint, one shared target dir, a build queue.
 //! - [`serving`]: loading compiled endpoints into the dataplane registry (hot swap).
 //! - [`lifecycle`]: compile, deploy, stop, re-route, restore and delete endpoints (the one
@@ -22,11 +25,13 @@
 pub mod actors;
 pub mod admin_tls;
 pub mod api;
+pub mod artifacts;
 pub mod auth;
 pub mod bundle;
 pub mod certificates;
 pub mod cli;
 pub mod client;
+pub mod cluster;
 pub mod compiler;
 pub mod config_doc;
 pub mod crash_boot;

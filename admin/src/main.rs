@@ -8,8 +8,10 @@ use anyhow::Context as _;
 use clap::Parser;
 use rust_edge_gateway_admin::actors;
 use rust_edge_gateway_admin::api::{self, AppState};
+use rust_edge_gateway_admin::artifacts::Artifacts;
 use rust_edge_gateway_admin::certificates::Certificates;
 use rust_edge_gateway_admin::cli::Cli;
+use rust_edge_gateway_admin::cluster::{self, sync::Cluster, NodeInfo};
 use rust_edge_gateway_admin::compiler::Compiler;
 use rust_edge_gateway_admin::lifecycle::{Lifecycle, RestoreProgress};
 use rust_edge_gateway_admin::logs::EndpointLogs;
@@ -158,6 +160,7 @@ fn main() -> anyhow::Result<()> {
         limits,
     )
     .with_tls_port(tls_addr.map(|a| a.port()));
+    let serving_for_cache = serving.clone();
     let logs = Arc::new(EndpointLogs::default());
     {
         let logs = Arc::clone(&logs);
@@ -168,11 +171,29 @@ fn main() -> anyhow::Result<()> {
     let services = ServiceHub::new(&data_dir, runtime.handle().clone());
     actors::connect(&services).context("starting the service dispatcher")?;
     let hub = services.clone();
+    let cluster_url = cli.cluster_store().map(str::to_string);
     let result = runtime.block_on(async move {
-        let store = Store::open(&data_dir).await?;
-        let active = actors::restore(&store, &services).await?;
-        if active > 0 {
-            tracing::info!(active, "service actors restored");
+        // In a cluster, a store that does not answer at boot is not fatal: the node serves
+        // the state it cached and follows the store once it answers.
+        let (store, store_ok) = match &cluster_url {
+            None => (Store::open(&data_dir).await?, true),
+            Some(url) => {
+                let store = Store::postgres(url)?;
+                match store.migrate().await {
+                    Ok(()) => (store, true),
+                    Err(e) if e.is_unavailable() => {
+                        tracing::warn!("config store unreachable at boot ({e}); serving the state this node cached");
+                        (store, false)
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        };
+        if store_ok {
+            let active = actors::restore(&store, &services).await?;
+            if active > 0 {
+                tracing::info!(active, "service actors restored");
+            }
         }
         let build_dir = cli
             .build_dir
@@ -184,13 +205,46 @@ fn main() -> anyhow::Result<()> {
             &sdk,
             cli.build_options(),
         ));
+        let artifacts = Arc::new(
+            Artifacts::from_url(Some(&cli.artifacts), &compiler.libs_dir())
+                .context("--artifacts")?,
+        );
         let lifecycle = Lifecycle::new(
             store.clone(),
             Arc::clone(&compiler),
             serving.clone(),
             Arc::clone(&logs),
             services.clone(),
+            artifacts,
         );
+        let listener = tokio::net::TcpListener::bind(cli.admin_addr)
+            .await
+            .with_context(|| format!("binding the admin API to {}", cli.admin_addr))?;
+        let admin_addr = listener.local_addr()?;
+        let node = NodeInfo {
+            id: cli
+                .node_id
+                .clone()
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| cluster::default_node_id(gateway_addr.port())),
+            gateway_address: gateway_addr.to_string(),
+            admin_address: admin_addr.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            fingerprint: rust_edge_gateway_sdk::abi::FINGERPRINT.to_string(),
+            started_at: rust_edge_gateway_admin::store::now(),
+        };
+        let cluster = cluster_url.as_deref().map(|url| {
+            Cluster::new(
+                node.clone(),
+                store.clone(),
+                url,
+                lifecycle.clone(),
+                services.clone(),
+                data_dir.clone(),
+                Duration::from_secs(cli.reconcile_interval),
+                store_ok,
+            )
+        });
         let restore = Arc::new(RestoreProgress::default());
         let state = AppState {
             store,
@@ -208,20 +262,31 @@ fn main() -> anyhow::Result<()> {
             protections,
             certificates: Arc::clone(&certificates),
             tls_metrics,
+            cluster: cluster.clone(),
+            node,
         };
         if let Some(dir) = cli.tls_cert_dir.clone() {
             certificates.load_files(&dir);
             tokio::spawn(Arc::clone(&certificates).watch(dir));
         }
-        let listener = tokio::net::TcpListener::bind(cli.admin_addr)
-            .await
-            .with_context(|| format!("binding the admin API to {}", cli.admin_addr))?;
-        let admin_addr = listener.local_addr()?;
         // Endpoints whose library is still valid serve before the ready line (a load each);
         // rebuilds (another toolchain, a missing file) run behind it while the admin API
         // answers, and /api/health says how far they are.
         let started = Instant::now();
-        if !crashes.is_empty() {
+        if !store_ok {
+            // The crash records stay in their file until the store holds their outcome.
+            match cluster::sync::serve_cached(&data_dir, &serving_for_cache, limits.timeout, &crashes).await {
+                Some((loaded, saved_at)) => {
+                    tracing::warn!(loaded, %saved_at, "serving the cached state of this node until the store answers");
+                    if let Some(c) = &cluster {
+                        c.health.serving_cache(&saved_at);
+                    }
+                }
+                None => tracing::warn!("no cached state in the data dir: serving nothing until the store answers"),
+            }
+            lifecycle.restore_rebuilds(Vec::new(), &restore).await;
+        }
+        if store_ok && !crashes.is_empty() {
             let held = lifecycle
                 .hold_crashed(&crashes, &crash_file, &restore)
                 .await;
@@ -231,12 +296,25 @@ fn main() -> anyhow::Result<()> {
                 "the last run died of a fatal signal; the versions it was running stay unloaded"
             );
         }
-        api::domains::publish(&state)
-            .await
-            .map_err(|e| anyhow::anyhow!("publishing the domains' HTTPS settings: {e:?}"))?;
-        let rebuild = lifecycle.restore_valid(&restore).await;
+        let rebuild = if store_ok {
+            api::domains::publish(&state)
+                .await
+                .map_err(|e| anyhow::anyhow!("publishing the domains' HTTPS settings: {e:?}"))?;
+            lifecycle.restore_valid(&restore).await
+        } else {
+            Vec::new()
+        };
+        if let Some(c) = &cluster {
+            if store_ok {
+                c.health.reachable();
+                c.adopt_services().await;
+            }
+            c.spawn();
+        }
         tokio::spawn(async move {
-            lifecycle.restore_rebuilds(rebuild, &restore).await;
+            if store_ok {
+                lifecycle.restore_rebuilds(rebuild, &restore).await;
+            }
             let figures = restore.snapshot();
             if figures["total"].as_u64().unwrap_or(0) > 0 {
                 tracing::info!(

@@ -92,6 +92,11 @@ impl Serving {
                 hsts_max_age: d.hsts_max_age.and_then(|s| u64::try_from(s).ok()),
             })
             .collect();
+        self.publish_policies(policies);
+    }
+
+    /// Hands these domain policies to the dataplane.
+    pub fn publish_policies(&self, policies: Vec<DomainPolicy>) {
         self.registry.set_domain_policies(policies, self.tls_port);
     }
 
@@ -124,7 +129,8 @@ impl Serving {
         u64::try_from(ep.scope).is_ok_and(|scope| self.quarantine().lift(scope))
     }
 
-    fn spec(&self, ep: &Endpoint, base_path: Option<&str>, version: i64) -> EndpointSpec {
+    /// What the dataplane serves `version` of the endpoint with, under `base_path`.
+    pub fn spec(&self, ep: &Endpoint, base_path: Option<&str>, version: i64) -> EndpointSpec {
         EndpointSpec {
             id: ep.id.clone(),
             domain: ep.domain.clone(),
@@ -146,20 +152,38 @@ impl Serving {
         version: i64,
         base_path: Option<&str>,
     ) -> Result<SwapResult, StartError> {
+        self.start_spec(self.spec(ep, base_path, version), library)
+            .await
+    }
+
+    /// Loads `library` and serves it with `spec`.
+    pub async fn start_spec(
+        &self,
+        spec: EndpointSpec,
+        library: &str,
+    ) -> Result<SwapResult, StartError> {
         let path = PathBuf::from(library);
-        let scope = u64::try_from(ep.scope).unwrap_or(0);
+        let scope = spec.scope;
         let lib =
             tokio::task::spawn_blocking(move || HandlerLibrary::load(&path, &HOST_VTABLE, scope))
                 .await
                 .map_err(|e| StartError::Join(e.to_string()))??;
-        Ok(self
-            .registry
-            .deploy(self.spec(ep, base_path, version), Arc::new(lib))?)
+        Ok(self.registry.deploy(spec, Arc::new(lib))?)
     }
 
     /// Stops serving; the running version drains.
     pub fn stop(&self, id: &str) -> SwapResult {
         self.registry.remove(id)
+    }
+
+    /// What an endpoint serves with now, if it serves.
+    pub fn served(&self, id: &str) -> Option<EndpointSpec> {
+        self.registry.spec(id)
+    }
+
+    /// The ids of every served endpoint.
+    pub fn served_ids(&self) -> Vec<String> {
+        self.registry.specs().into_iter().map(|s| s.id).collect()
     }
 
     /// Whether an endpoint is loaded.

@@ -225,7 +225,7 @@ fn endpoints_made_before_the_field_migrate_to_one_mib() {
             .filename(dir.path().join("gateway.db"))
             .create_if_missing(true);
         let pool = sqlx::SqlitePool::connect_with(opts).await.expect("open");
-        let mut migrator = sqlx::migrate!("./migrations");
+        let mut migrator = sqlx::migrate!("./migrations/sqlite");
         let old: Vec<_> = migrator
             .migrations
             .iter()

@@ -79,7 +79,7 @@ impl Drop for InflightGuard<'_> {
 }
 
 /// What the dataplane needs to serve one endpoint.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointSpec {
     /// Stable id (the admin's endpoint id).
     pub id: String,
@@ -348,6 +348,20 @@ impl Registry {
             .collect();
         all.sort_by(|a, b| a.0.cmp(&b.0));
         all
+    }
+
+    /// The spec of every served endpoint (what a cluster node compares with the store).
+    pub fn specs(&self) -> Vec<EndpointSpec> {
+        self.lock()
+            .endpoints
+            .values()
+            .map(|e| e.spec.clone())
+            .collect()
+    }
+
+    /// The spec an endpoint serves with.
+    pub fn spec(&self, id: &str) -> Option<EndpointSpec> {
+        self.lock().endpoints.get(id).map(|e| e.spec.clone())
     }
 
     /// The current version of an endpoint.

@@ -71,6 +71,8 @@ impl From<crate::lifecycle::LifecycleError> for ApiError {
             L::NotCompiled | L::InvalidDependencies(_) | L::Route(_) => StatusCode::BAD_REQUEST,
             L::DraftChanged { .. } | L::StaleBuild | L::Start(_) => StatusCode::CONFLICT,
             L::CompileFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            L::Store(s) if s.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
+            L::Artifacts(_) => StatusCode::SERVICE_UNAVAILABLE,
             L::Compiler(_) | L::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if status == StatusCode::INTERNAL_SERVER_ERROR {
@@ -90,6 +92,13 @@ impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
         if let crate::store::StoreError::Invalid(m) = e {
             return ApiError::bad_request(m);
+        }
+        if e.is_unavailable() {
+            tracing::warn!("{e}");
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("the config store is unreachable; nothing was changed ({e}); nodes keep serving what they have"),
+            );
         }
         tracing::error!("{e}");
         ApiError::internal(e)

@@ -15,6 +15,7 @@ pub mod guard;
 pub mod import;
 pub mod metrics;
 pub mod minio;
+pub mod nodes;
 pub mod services;
 pub mod system;
 pub mod try_it;
@@ -69,6 +70,10 @@ pub struct AppState {
     pub certificates: Arc<crate::certificates::Certificates>,
     /// TLS handshake counters.
     pub tls_metrics: Arc<rust_edge_gateway_dataplane::tls::TlsMetrics>,
+    /// In cluster mode (`--store postgres://...`): this node's link to the others.
+    pub cluster: Option<Arc<crate::cluster::sync::Cluster>>,
+    /// This node (also without a cluster: `GET /api/nodes` lists it alone).
+    pub node: crate::cluster::NodeInfo,
 }
 
 /// A JSON request body as `T`; a body that is not JSON, or not shaped like `T`, is a 400 in
@@ -156,6 +161,7 @@ fn protected(router: Router<AppState>, state: &AppState) -> Router<AppState> {
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/stats", get(system::stats))
+        .route("/nodes", get(nodes::list))
         .route("/domains", get(domains::list).post(domains::create))
         .route(
             "/domains/{id}",

@@ -59,7 +59,7 @@ pub struct CollectionUpdate {
     pub enabled: Option<bool>,
 }
 
-fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Collection, StoreError> {
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Collection, StoreError> {
     Ok(Collection {
         id: r.try_get("id")?,
         domain_id: r.try_get("domain_id")?,
@@ -78,7 +78,7 @@ impl Store {
         &self,
         domain_id: Option<&str>,
     ) -> Result<Vec<Collection>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM collections WHERE (?1 IS NULL OR domain_id = ?1) ORDER BY created_at, rowid")
+        let rows = sqlx::query("SELECT * FROM collections WHERE ($1 IS NULL OR domain_id = $1) ORDER BY created_at, rowid")
             .bind(domain_id)
             .fetch_all(&self.pool)
             .await?;
@@ -87,7 +87,7 @@ impl Store {
 
     /// One collection.
     pub async fn get_collection(&self, id: &str) -> Result<Option<Collection>, StoreError> {
-        let row = sqlx::query("SELECT * FROM collections WHERE id = ?1")
+        let row = sqlx::query("SELECT * FROM collections WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -100,7 +100,7 @@ impl Store {
         let now = now();
         sqlx::query(
             "INSERT INTO collections (id, domain_id, name, description, base_path, enabled, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
         )
         .bind(&id)
         .bind(&c.domain_id)
@@ -126,7 +126,7 @@ impl Store {
         let Some(cur) = self.get_collection(id).await? else {
             return Ok(None);
         };
-        sqlx::query("UPDATE collections SET name = ?2, description = ?3, base_path = ?4, enabled = ?5, updated_at = ?6 WHERE id = ?1")
+        sqlx::query("UPDATE collections SET name = $2, description = $3, base_path = $4, enabled = $5, updated_at = $6 WHERE id = $1")
             .bind(id)
             .bind(u.name.as_ref().unwrap_or(&cur.name))
             .bind(super::updated(&u.description, &cur.description))
@@ -144,7 +144,7 @@ impl Store {
         id: &str,
     ) -> Result<Vec<(String, i64)>, StoreError> {
         let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT id, scope FROM endpoints WHERE collection_id = ?1")
+            sqlx::query_as("SELECT id, scope FROM endpoints WHERE collection_id = $1")
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
@@ -153,7 +153,7 @@ impl Store {
 
     /// Deletes a collection and (by cascade) its endpoints; whether it existed.
     pub async fn delete_collection(&self, id: &str) -> Result<bool, StoreError> {
-        let r = sqlx::query("DELETE FROM collections WHERE id = ?1")
+        let r = sqlx::query("DELETE FROM collections WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;

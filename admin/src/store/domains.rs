@@ -68,7 +68,7 @@ pub struct DomainUpdate {
     pub hsts_max_age: Option<Option<i64>>,
 }
 
-fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Domain, StoreError> {
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Domain, StoreError> {
     Ok(Domain {
         id: r.try_get("id")?,
         name: r.try_get("name")?,
@@ -93,7 +93,7 @@ impl Store {
 
     /// One domain.
     pub async fn get_domain(&self, id: &str) -> Result<Option<Domain>, StoreError> {
-        let row = sqlx::query("SELECT * FROM domains WHERE id = ?1")
+        let row = sqlx::query("SELECT * FROM domains WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -104,7 +104,7 @@ impl Store {
     pub async fn create_domain(&self, d: &NewDomain) -> Result<Domain, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         let now = now();
-        sqlx::query("INSERT INTO domains (id, name, host, description, enabled, https_redirect, hsts_max_age, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)")
+        sqlx::query("INSERT INTO domains (id, name, host, description, enabled, https_redirect, hsts_max_age, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)")
             .bind(&id)
             .bind(&d.name)
             .bind(d.host.to_ascii_lowercase())
@@ -130,7 +130,7 @@ impl Store {
         let Some(cur) = self.get_domain(id).await? else {
             return Ok(None);
         };
-        sqlx::query("UPDATE domains SET name = ?2, host = ?3, description = ?4, enabled = ?5, https_redirect = ?6, hsts_max_age = ?7, updated_at = ?8 WHERE id = ?1")
+        sqlx::query("UPDATE domains SET name = $2, host = $3, description = $4, enabled = $5, https_redirect = $6, hsts_max_age = $7, updated_at = $8 WHERE id = $1")
             .bind(id)
             .bind(u.name.as_ref().unwrap_or(&cur.name))
             .bind(u.host.as_ref().map_or(cur.host.clone(), |h| h.to_ascii_lowercase()))
@@ -148,7 +148,7 @@ impl Store {
     /// routed on its host.
     pub async fn domain_endpoint_ids(&self, d: &Domain) -> Result<Vec<(String, i64)>, StoreError> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT id, scope FROM endpoints WHERE domain = ?2 OR collection_id IN (SELECT id FROM collections WHERE domain_id = ?1)",
+            "SELECT id, scope FROM endpoints WHERE domain = $2 OR collection_id IN (SELECT id FROM collections WHERE domain_id = $1)",
         )
         .bind(&d.id)
         .bind(&d.host)
@@ -160,11 +160,11 @@ impl Store {
     /// Deletes a domain with its collections and endpoints (see `domain_endpoint_ids`).
     pub async fn delete_domain(&self, d: &Domain) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM endpoints WHERE domain = ?1")
+        sqlx::query("DELETE FROM endpoints WHERE domain = $1")
             .bind(&d.host)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM domains WHERE id = ?1")
+        sqlx::query("DELETE FROM domains WHERE id = $1")
             .bind(&d.id)
             .execute(&mut *tx)
             .await?;

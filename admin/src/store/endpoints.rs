@@ -330,12 +330,12 @@ fn db_int(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn json_column(r: &sqlx::sqlite::SqliteRow, name: &str) -> Result<Option<JsonValue>, StoreError> {
+fn json_column(r: &sqlx::any::AnyRow, name: &str) -> Result<Option<JsonValue>, StoreError> {
     let text: Option<String> = r.try_get(name)?;
     Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
 }
 
-fn build_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Option<Build>, StoreError> {
+fn build_from_row(r: &sqlx::any::AnyRow) -> Result<Option<Build>, StoreError> {
     let library: Option<String> = r.try_get("library_path")?;
     let (Some(library), Some(code)) = (library, r.try_get::<Option<String>, _>("built_code")?)
     else {
@@ -356,7 +356,7 @@ fn build_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Option<Build>, StoreErr
     }))
 }
 
-fn deployed_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Option<Deployed>, StoreError> {
+fn deployed_from_row(r: &sqlx::any::AnyRow) -> Result<Option<Deployed>, StoreError> {
     let library: Option<String> = r.try_get("deployed_library")?;
     let Some(library) = library else {
         return Ok(None);
@@ -383,7 +383,7 @@ fn deployed_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Option<Deployed>, St
     }))
 }
 
-fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Endpoint, StoreError> {
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Endpoint, StoreError> {
     let deps: String = r.try_get("dependencies")?;
     let dependencies: JsonValue = serde_json::from_str(&deps)?;
     let code: String = r.try_get("code")?;
@@ -434,8 +434,8 @@ impl Store {
     /// Endpoints matching the filter, oldest first.
     pub async fn list_endpoints(&self, f: &EndpointFilter) -> Result<Vec<Endpoint>, StoreError> {
         let rows = sqlx::query(
-            "SELECT * FROM endpoints WHERE (?1 IS NULL OR domain = ?1) AND (?2 IS NULL OR collection_id = ?2) \
-             AND (?3 IS NULL OR enabled = ?3) ORDER BY created_at, rowid",
+            "SELECT * FROM endpoints WHERE ($1 IS NULL OR domain = $1) AND ($2 IS NULL OR collection_id = $2) \
+             AND ($3 IS NULL OR enabled = $3) ORDER BY created_at, rowid",
         )
         .bind(&f.domain)
         .bind(&f.collection_id)
@@ -447,7 +447,7 @@ impl Store {
 
     /// One endpoint.
     pub async fn get_endpoint(&self, id: &str) -> Result<Option<Endpoint>, StoreError> {
-        let row = sqlx::query("SELECT * FROM endpoints WHERE id = ?1")
+        let row = sqlx::query("SELECT * FROM endpoints WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -477,7 +477,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO endpoints (id, scope, name, path, method, domain, collection_id, description, code, \
              dependencies, enabled, status, created_at, updated_at, variables, secrets, max_body_bytes) \
-             VALUES (?1, ?13, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?14, ?15, ?16)",
+             VALUES ($1, $13, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $14, $15, $16)",
         )
         .bind(&id)
         .bind(&e.name)
@@ -515,9 +515,9 @@ impl Store {
         };
         let deps = u.dependencies.clone().unwrap_or(cur.dependencies);
         sqlx::query(
-            "UPDATE endpoints SET name = ?2, path = ?3, method = ?4, domain = ?5, collection_id = ?6, \
-             description = ?7, code = ?8, dependencies = ?9, enabled = ?10, updated_at = ?11, \
-             variables = ?12, secrets = ?13, max_body_bytes = ?14 WHERE id = ?1",
+            "UPDATE endpoints SET name = $2, path = $3, method = $4, domain = $5, collection_id = $6, \
+             description = $7, code = $8, dependencies = $9, enabled = $10, updated_at = $11, \
+             variables = $12, secrets = $13, max_body_bytes = $14 WHERE id = $1",
         )
         .bind(id)
         .bind(u.name.as_ref().unwrap_or(&cur.name))
@@ -544,7 +544,7 @@ impl Store {
 
     /// Deletes an endpoint; whether it existed.
     pub async fn delete_endpoint(&self, id: &str) -> Result<bool, StoreError> {
-        let r = sqlx::query("DELETE FROM endpoints WHERE id = ?1")
+        let r = sqlx::query("DELETE FROM endpoints WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -559,7 +559,7 @@ impl Store {
         last_error: Option<&str>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE endpoints SET status = ?2, last_error = ?3, updated_at = ?4 WHERE id = ?1",
+            "UPDATE endpoints SET status = $2, last_error = $3, updated_at = $4 WHERE id = $1",
         )
         .bind(id)
         .bind(status.as_str())
@@ -580,8 +580,8 @@ impl Store {
         last_error: Option<&str>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE endpoints SET status = CASE WHEN status = ?5 THEN status ELSE ?2 END, \
-             last_error = ?3, updated_at = ?4 WHERE id = ?1",
+            "UPDATE endpoints SET status = CASE WHEN status = $5 THEN status ELSE $2 END, \
+             last_error = $3, updated_at = $4 WHERE id = $1",
         )
         .bind(id)
         .bind(status_after.as_str())
@@ -604,9 +604,9 @@ impl Store {
         dependencies: &JsonValue,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE endpoints SET library_path = ?2, library_fingerprint = ?3, built_code = ?4, \
-             built_dependencies = ?5, built_at = ?6, version = version + 1, last_error = NULL, \
-             updated_at = ?6 WHERE id = ?1",
+            "UPDATE endpoints SET library_path = $2, library_fingerprint = $3, built_code = $4, \
+             built_dependencies = $5, built_at = $6, version = version + 1, last_error = NULL, \
+             updated_at = $6 WHERE id = $1",
         )
         .bind(id)
         .bind(library)
@@ -623,9 +623,9 @@ impl Store {
     pub async fn record_deploy(&self, id: &str, build: &Build) -> Result<(), StoreError> {
         let now = now();
         sqlx::query(
-            "UPDATE endpoints SET deployed_version = ?2, deployed_code = ?3, deployed_dependencies = ?4, \
-             deployed_library = ?5, deployed_fingerprint = ?6, deployed_built_at = ?7, deployed_at = ?8, \
-             status = ?9, last_error = NULL, updated_at = ?8 WHERE id = ?1",
+            "UPDATE endpoints SET deployed_version = $2, deployed_code = $3, deployed_dependencies = $4, \
+             deployed_library = $5, deployed_fingerprint = $6, deployed_built_at = $7, deployed_at = $8, \
+             status = $9, last_error = NULL, updated_at = $8 WHERE id = $1",
         )
         .bind(id)
         .bind(build.version)
@@ -651,8 +651,8 @@ impl Store {
         fingerprint: &str,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE endpoints SET deployed_library = ?3, deployed_fingerprint = ?4 \
-             WHERE id = ?1 AND deployed_version = ?2",
+            "UPDATE endpoints SET deployed_library = $3, deployed_fingerprint = $4 \
+             WHERE id = $1 AND deployed_version = $2",
         )
         .bind(id)
         .bind(version)

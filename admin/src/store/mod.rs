@@ -1,7 +1,9 @@
-//! The config store: SQLite through sqlx, schema in `admin/migrations`.
+//! The config store, through sqlx's `Any` driver with SQL both backends run: the embedded
+//! SQLite (schema in `admin/migrations/sqlite`) or, for a cluster, PostgreSQL
+//! (`admin/migrations/postgres`).
 //!
 //! Started with no flags the gateway keeps everything in `<data-dir>/gateway.db`, so it
-//! needs no external server.
+//! needs no external server. `--store postgres://...` shares one store between nodes.
 
 pub mod collections;
 pub mod domains;
@@ -10,8 +12,10 @@ pub mod services;
 
 use std::path::Path;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::SqlitePool;
+use std::time::Duration;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
 
 /// Errors of the config store.
 #[derive(Debug, thiserror::Error)]
@@ -41,10 +45,48 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
 }
 
+impl StoreError {
+    /// Whether the store could not be reached (a dropped connection, a server that is down
+    /// or restarting, a pool that timed out): the API answers 503 with the reason.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Db(e) => unreachable_db(e),
+            StoreError::Migrate(sqlx::migrate::MigrateError::Execute(e)) => unreachable_db(e),
+            _ => false,
+        }
+    }
+}
+
+fn unreachable_db(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Tls(_) => true,
+        // PostgreSQL shutting down or starting (57P01 admin_shutdown, 57P03
+        // cannot_connect_now), or the connection lost mid-query (08xxx).
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c == "57P01" || c == "57P02" || c == "57P03"),
+        _ => false,
+    }
+}
+
+/// Which database holds the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded SQLite file in the data dir (one node).
+    Sqlite,
+    /// A PostgreSQL database (any number of nodes).
+    Postgres,
+}
+
 /// A handle on the store (cheap to clone).
 #[derive(Debug, Clone)]
 pub struct Store {
-    pub(crate) pool: SqlitePool,
+    pub(crate) pool: AnyPool,
+    backend: Backend,
 }
 
 /// Now, as the RFC 3339 text the API returns (`2024-01-15T10:30:00Z`).
@@ -74,26 +116,72 @@ pub fn now() -> String {
 impl Store {
     /// Opens (creating if needed) `<dir>/gateway.db` and applies migrations.
     pub async fn open(dir: &Path) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
         let path = dir.join("gateway.db");
         let failed = |source: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
             path: path.clone(),
             source,
         };
-        let opts = SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true)
-            .foreign_keys(true)
-            .journal_mode(SqliteJournalMode::Wal);
-        let pool = SqlitePoolOptions::new()
+        let url = url::Url::from_file_path(&path)
+            .map_err(|()| failed(format!("{} is not an absolute path", path.display()).into()))?;
+        // sqlx's SQLite options keep foreign keys on and wait 5 s on a busy database.
+        let url = format!("sqlite://{}?mode=rwc", url.path());
+        let pool = AnyPoolOptions::new()
             .max_connections(4)
-            .connect_with(opts)
+            .connect(&url)
             .await
             .map_err(|e| failed(Box::new(e)))?;
-        sqlx::migrate!("./migrations")
+        // WAL is a property of the file: set once, it stays.
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&pool)
+            .await
+            .map_err(|e| failed(Box::new(e)))?;
+        sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await
             .map_err(|e| failed(Box::new(e)))?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            backend: Backend::Sqlite,
+        })
+    }
+
+    /// A store on the PostgreSQL database at `url`. No connection is made yet: queries fail
+    /// (with [`StoreError::is_unavailable`]) until the server answers, so a node can start
+    /// and serve its cached state while the store is down. Call [`Store::migrate`] before
+    /// the first write.
+    pub fn postgres(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(3))
+            .connect_lazy(url)?;
+        Ok(Store {
+            pool,
+            backend: Backend::Postgres,
+        })
+    }
+
+    /// Applies the PostgreSQL schema's migrations (nodes of several versions share one
+    /// schema: migrations this node does not know are left alone). Nothing to do on SQLite,
+    /// which [`Store::open`] migrated.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            let mut migrator = sqlx::migrate!("./migrations/postgres");
+            migrator.set_ignore_missing(true);
+            migrator.run(&self.pool).await?;
+        }
+        Ok(())
+    }
+
+    /// Which database holds the store.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool (for the cluster's heartbeat and change listener).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 }
 
@@ -105,10 +193,23 @@ impl Store {
     ) -> Result<Option<String>, StoreError> {
         let Some(id) = id else { return Ok(None) };
         let row: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT base_path FROM collections WHERE id = ?1")
+            sqlx::query_as("SELECT base_path FROM collections WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(row.and_then(|r| r.0))
+    }
+}
+
+impl Store {
+    /// Every collection's base path, by collection id.
+    pub async fn collection_base_paths(
+        &self,
+    ) -> Result<std::collections::HashMap<String, Option<String>>, StoreError> {
+        let rows: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT id, base_path FROM collections")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().collect())
     }
 }

@@ -177,7 +177,7 @@ pub struct Binding {
     pub pool_id: String,
 }
 
-fn from_row(r: &sqlx::sqlite::SqliteRow, mask: bool) -> Result<Service, StoreError> {
+fn from_row(r: &sqlx::any::AnyRow, mask: bool) -> Result<Service, StoreError> {
     let config: JsonValue = serde_json::from_str(&r.try_get::<String, _>("config")?)?;
     Ok(Service {
         id: r.try_get("id")?,
@@ -206,7 +206,7 @@ impl Store {
     }
 
     async fn service(&self, id: &str, mask: bool) -> Result<Option<Service>, StoreError> {
-        let row = sqlx::query("SELECT * FROM services WHERE id = ?1")
+        let row = sqlx::query("SELECT * FROM services WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -228,7 +228,7 @@ impl Store {
 
     /// Records whether the service's actor runs (restored at boot).
     pub async fn set_service_active(&self, id: &str, active: bool) -> Result<(), StoreError> {
-        sqlx::query("UPDATE services SET active = ?2, updated_at = ?3 WHERE id = ?1")
+        sqlx::query("UPDATE services SET active = $2, updated_at = $3 WHERE id = $1")
             .bind(id)
             .bind(i64::from(active))
             .bind(now())
@@ -244,7 +244,7 @@ impl Store {
     ) -> Result<Vec<(i64, String, String)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT e.scope, b.pool_id, b.service_id FROM endpoint_services b \
-             JOIN endpoints e ON e.id = b.endpoint_id WHERE ?1 IS NULL OR e.id = ?1",
+             JOIN endpoints e ON e.id = b.endpoint_id WHERE $1 IS NULL OR e.id = $1",
         )
         .bind(endpoint_id)
         .fetch_all(&self.pool)
@@ -257,7 +257,7 @@ impl Store {
         let now = now();
         sqlx::query(
             "INSERT INTO services (id, name, service_type, config, enabled, active, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?6)",
+             VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
         )
         .bind(&id)
         .bind(&s.name)
@@ -286,7 +286,7 @@ impl Store {
             Some(c) => merge_config(&cur.config, c).map_err(StoreError::Invalid)?,
             None => cur.config.clone(),
         };
-        sqlx::query("UPDATE services SET name = ?2, config = ?3, enabled = ?4, updated_at = ?5 WHERE id = ?1")
+        sqlx::query("UPDATE services SET name = $2, config = $3, enabled = $4, updated_at = $5 WHERE id = $1")
             .bind(id)
             .bind(u.name.as_ref().unwrap_or(&cur.name))
             .bind(config.to_string())
@@ -299,7 +299,7 @@ impl Store {
 
     /// Deletes a service (and its bindings); whether it existed.
     pub async fn delete_service(&self, id: &str) -> Result<bool, StoreError> {
-        let r = sqlx::query("DELETE FROM services WHERE id = ?1")
+        let r = sqlx::query("DELETE FROM services WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -309,7 +309,7 @@ impl Store {
     /// Binds (or re-binds) a service to an endpoint under `pool_id`.
     pub async fn bind_service(&self, endpoint_id: &str, b: &Binding) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO endpoint_services (endpoint_id, service_id, pool_id) VALUES (?1, ?2, ?3) \
+            "INSERT INTO endpoint_services (endpoint_id, service_id, pool_id) VALUES ($1, $2, $3) \
              ON CONFLICT (endpoint_id, service_id) DO UPDATE SET pool_id = excluded.pool_id",
         )
         .bind(endpoint_id)
@@ -327,7 +327,7 @@ impl Store {
         service_id: &str,
     ) -> Result<bool, StoreError> {
         let r =
-            sqlx::query("DELETE FROM endpoint_services WHERE endpoint_id = ?1 AND service_id = ?2")
+            sqlx::query("DELETE FROM endpoint_services WHERE endpoint_id = $1 AND service_id = $2")
                 .bind(endpoint_id)
                 .bind(service_id)
                 .execute(&self.pool)
@@ -338,7 +338,7 @@ impl Store {
     /// An endpoint's bindings.
     pub async fn bindings(&self, endpoint_id: &str) -> Result<Vec<Binding>, StoreError> {
         let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT service_id, pool_id FROM endpoint_services WHERE endpoint_id = ?1 ORDER BY pool_id")
+            sqlx::query_as("SELECT service_id, pool_id FROM endpoint_services WHERE endpoint_id = $1 ORDER BY pool_id")
                 .bind(endpoint_id)
                 .fetch_all(&self.pool)
                 .await?;
@@ -355,7 +355,7 @@ impl Store {
     pub async fn service_users(&self, service_id: &str) -> Result<Vec<ServiceUser>, StoreError> {
         let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
             "SELECT e.id, e.name, e.method, e.path, b.pool_id FROM endpoint_services b \
-             JOIN endpoints e ON e.id = b.endpoint_id WHERE b.service_id = ?1 \
+             JOIN endpoints e ON e.id = b.endpoint_id WHERE b.service_id = $1 \
              ORDER BY e.path, e.method",
         )
         .bind(service_id)

@@ -3,6 +3,7 @@
 
 pub mod backends;
 pub mod fixtures;
+pub mod postgres;
 pub mod tls_ca;
 
 use std::io::{BufRead, BufReader};
@@ -84,10 +85,21 @@ impl Gateway {
     /// As [`Gateway::start`], with the process's working directory `cwd` (cargo reads
     /// `.cargo/config.toml` from there for handler builds).
     pub fn start_in(cwd: Option<&Path>, data_dir: &Path, extra: &[&str]) -> Gateway {
+        Self::start_with(cwd, data_dir, extra, &[])
+    }
+
+    /// As [`Gateway::start_in`], with these environment variables set.
+    pub fn start_with(
+        cwd: Option<&Path>,
+        data_dir: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Gateway {
         let mut command = command(data_dir, extra);
         if let Some(cwd) = cwd {
             command.current_dir(cwd);
         }
+        command.envs(env.iter().copied());
         let mut child = command
             .stdout(Stdio::piped())
             .spawn()

@@ -1,0 +1,311 @@
+//! How a node follows the store: a change listener (`LISTEN reg_changes`), a reconcile
+//! loop woken by it and by a timer, and a heartbeat.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rust_edge_gateway_services::ServiceHub;
+use serde_json::Value as JsonValue;
+use sqlx::postgres::PgListener;
+use tokio::sync::Notify;
+
+use super::cache::{self, CachedDomain, CachedEndpoint, CachedState};
+use super::services::ServiceSync;
+use super::{nodes, ClusterHealth, NodeInfo};
+use crate::lifecycle::Lifecycle;
+use crate::store::{Store, StoreError};
+
+/// The channel the store's triggers notify.
+pub const CHANNEL: &str = "reg_changes";
+
+/// A cluster node's link to the store.
+#[derive(Debug)]
+pub struct Cluster {
+    /// This node.
+    pub node: NodeInfo,
+    /// How the link is.
+    pub health: ClusterHealth,
+    store: Store,
+    store_url: String,
+    lifecycle: Lifecycle,
+    services: ServiceHub,
+    service_sync: ServiceSync,
+    data_dir: PathBuf,
+    wake: Notify,
+    interval: Duration,
+    /// Whether the schema is known to be migrated (a node that booted without the store
+    /// migrates on its first contact).
+    migrated: std::sync::atomic::AtomicBool,
+    /// The domain policies last handed to the dataplane.
+    domains: std::sync::Mutex<Option<String>>,
+}
+
+/// How often a node heartbeats.
+pub const HEARTBEAT: Duration = Duration::from_secs(2);
+
+impl Cluster {
+    /// A node of the cluster whose store is at `store_url`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        node: NodeInfo,
+        store: Store,
+        store_url: &str,
+        lifecycle: Lifecycle,
+        services: ServiceHub,
+        data_dir: PathBuf,
+        interval: Duration,
+        migrated: bool,
+    ) -> Arc<Self> {
+        Arc::new(Cluster {
+            node,
+            health: ClusterHealth::default(),
+            store,
+            store_url: store_url.to_string(),
+            lifecycle,
+            services,
+            service_sync: ServiceSync::default(),
+            data_dir,
+            wake: Notify::new(),
+            interval,
+            migrated: std::sync::atomic::AtomicBool::new(migrated),
+            domains: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// The services running now were started from the store at boot.
+    pub async fn adopt_services(&self) {
+        if let Err(e) = self.service_sync.adopt(&self.store, &self.services).await {
+            tracing::warn!("service actors: {e}");
+        }
+    }
+
+    /// Starts the listener, the reconcile loop and the heartbeat.
+    pub fn spawn(self: &Arc<Self>) {
+        tokio::spawn(Arc::clone(self).listen());
+        tokio::spawn(Arc::clone(self).reconcile_loop());
+        tokio::spawn(Arc::clone(self).heartbeat_loop());
+    }
+
+    /// Asks for a reconcile now.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    async fn listen(self: Arc<Self>) {
+        loop {
+            let mut listener = match PgListener::connect(&self.store_url).await {
+                Ok(l) => l,
+                Err(e) => {
+                    self.health.unreachable(&e.to_string());
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if let Err(e) = listener.listen(CHANNEL).await {
+                self.health.unreachable(&e.to_string());
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            // Anything may have changed while this node was not listening.
+            self.wake();
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(_)) => {
+                        self.health.notified();
+                        self.wake();
+                    }
+                    Ok(None) => {
+                        // The connection dropped and was made again: notifications sent
+                        // meanwhile are lost, so look at the tables.
+                        self.wake();
+                    }
+                    Err(e) => {
+                        tracing::warn!("store change listener: {e}; reconnecting");
+                        self.health.unreachable(&e.to_string());
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn reconcile_loop(self: Arc<Self>) {
+        loop {
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(self.interval) => {}
+            }
+            if let Err(e) = self.reconcile_once().await {
+                if e.is_unavailable() {
+                    tracing::warn!("store unreachable; serving what this node has: {e}");
+                } else {
+                    tracing::error!("reconcile: {e}");
+                }
+                self.health.unreachable(&e.to_string());
+                // Retry soon, but not in a tight loop.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+
+    /// One reconcile: endpoints, domains, services and bindings to match the store; then the
+    /// cache of what serves is written.
+    pub async fn reconcile_once(&self) -> Result<(), StoreError> {
+        use std::sync::atomic::Ordering;
+        if !self.migrated.load(Ordering::Acquire) {
+            self.store.migrate().await?;
+            self.migrated.store(true, Ordering::Release);
+            tracing::info!("config store reachable: following it");
+        }
+        let (report, endpoints) = self.lifecycle.reconcile().await?;
+        if report.loaded + report.stopped + report.failed > 0 {
+            tracing::info!(?report, "reconciled with the store");
+        }
+        let domains = self.store.list_domains().await?;
+        let key = serde_json::to_string(
+            &domains
+                .iter()
+                .map(|d| (&d.host, d.enabled, d.https_redirect, d.hsts_max_age))
+                .collect::<Vec<_>>(),
+        )?;
+        let changed = {
+            let mut last = self.domains.lock().unwrap_or_else(|p| p.into_inner());
+            let changed = last.as_deref() != Some(key.as_str());
+            *last = Some(key);
+            changed
+        };
+        if changed {
+            self.lifecycle.serving().publish_domains(&domains);
+        }
+        // Cached before the services are looked at: what serves is what matters first.
+        self.save_cache(&endpoints, &domains).await;
+        self.service_sync
+            .reconcile(&self.store, &self.services)
+            .await?;
+        self.health.reconciled();
+        Ok(())
+    }
+
+    async fn save_cache(
+        &self,
+        endpoints: &[crate::store::endpoints::Endpoint],
+        domains: &[crate::store::domains::Domain],
+    ) {
+        let served = self.lifecycle.serving().registry().specs();
+        let cached = served
+            .into_iter()
+            .filter_map(|spec| {
+                let ep = endpoints.iter().find(|e| e.id == spec.id)?;
+                Some(CachedEndpoint {
+                    library: self.lifecycle.served_library(&spec.id)?,
+                    vars: ep
+                        .variables
+                        .iter()
+                        .chain(&ep.secrets)
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    id: spec.id,
+                    domain: spec.domain,
+                    method: spec.method,
+                    path: spec.path,
+                    max_body: spec.max_body,
+                    scope: spec.scope,
+                    version: spec.version,
+                })
+            })
+            .collect();
+        let state = CachedState {
+            saved_at: crate::store::now(),
+            endpoints: cached,
+            domains: domains
+                .iter()
+                .filter(|d| d.enabled)
+                .map(|d| CachedDomain {
+                    host: d.host.clone(),
+                    https_redirect: d.https_redirect,
+                    hsts_max_age: d.hsts_max_age.and_then(|s| u64::try_from(s).ok()),
+                })
+                .collect(),
+        };
+        let dir = self.data_dir.clone();
+        let saved = tokio::task::spawn_blocking(move || cache::save(&dir, &state)).await;
+        match saved {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!("{e}"),
+            Err(e) => tracing::warn!("cluster state cache: {e}"),
+        }
+    }
+
+    async fn heartbeat_loop(self: Arc<Self>) {
+        loop {
+            if self.migrated.load(std::sync::atomic::Ordering::Acquire) {
+                let stats = crate::api::system::counters(self.lifecycle.serving());
+                if let Err(e) =
+                    nodes::heartbeat(&self.store, &self.node, &self.serving_report(), &stats).await
+                {
+                    tracing::debug!("heartbeat: {e}");
+                }
+            }
+            tokio::time::sleep(HEARTBEAT).await;
+        }
+    }
+
+    /// Endpoint id -> `{version}` for what this node serves, `{version: null, error}` for
+    /// what it fails to serve.
+    pub fn serving_report(&self) -> BTreeMap<String, JsonValue> {
+        let mut out: BTreeMap<String, JsonValue> = self
+            .lifecycle
+            .serving()
+            .registry()
+            .specs()
+            .into_iter()
+            .map(|s| (s.id, serde_json::json!({ "version": s.version })))
+            .collect();
+        for (id, error) in self.lifecycle.node_errors() {
+            out.entry(id)
+                .or_insert_with(|| serde_json::json!({ "version": null }))
+                .as_object_mut()
+                .map(|o| o.insert("error".into(), error.into()));
+        }
+        out
+    }
+
+    /// The store (for `GET /api/nodes`).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// A node that starts while the store is unreachable serves the state it cached: returns
+/// how many endpoints it loaded and when the state was saved.
+pub async fn serve_cached(
+    data_dir: &std::path::Path,
+    serving: &crate::serving::Serving,
+    timeout: Duration,
+    crashes: &[rust_edge_gateway_dataplane::crash_record::CrashRecord],
+) -> Option<(usize, String)> {
+    let state = match cache::load(data_dir) {
+        Ok(Some(s)) => s,
+        Ok(None) => return None,
+        Err(e) => {
+            tracing::error!("{e}");
+            return None;
+        }
+    };
+    serving.publish_policies(state.policies());
+    let mut loaded = 0;
+    for e in state.servable(crashes) {
+        rust_edge_gateway_dataplane::host::set_vars(e.scope, CachedState::vars(&e));
+        match serving
+            .start_spec(CachedState::spec(&e, timeout), &e.library)
+            .await
+        {
+            Ok(_) => loaded += 1,
+            Err(err) => tracing::error!(endpoint = %e.id, "cached endpoint not served: {err}"),
+        }
+    }
+    Some((loaded, state.saved_at))
+}

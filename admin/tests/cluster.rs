@@ -1,0 +1,323 @@
+//! Cluster mode: three gateway processes on loopback, each with its own data dir, on one
+//! PostgreSQL config store (a server of this test's own, so it can be restarted) and one
+//! SeaweedFS bucket of handler libraries.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::backends::{require, run};
+use support::postgres::Postgres;
+use support::{versioned_code, Gateway};
+
+const TOKEN: &str = "cluster-test-token";
+const S3_ENV: [(&str, &str); 4] = [
+    ("AWS_ENDPOINT_URL", "http://127.0.0.1:9000"),
+    ("AWS_REGION", "us-east-1"),
+    ("AWS_ACCESS_KEY_ID", "minioadmin"),
+    ("AWS_SECRET_ACCESS_KEY", "minioadmin"),
+];
+
+fn make_bucket(name: &str) {
+    run(
+        "curl",
+        &[
+            "-sf",
+            "-X",
+            "PUT",
+            "--aws-sigv4",
+            "aws:amz:us-east-1:s3",
+            "--user",
+            "minioadmin:minioadmin",
+            &format!("http://127.0.0.1:9000/{name}"),
+        ],
+    );
+}
+
+fn node(dir: &Path, id: &str, store: &str, artifacts: &str) -> Gateway {
+    Gateway::start_with(
+        None,
+        dir,
+        &[
+            "--store",
+            store,
+            "--artifacts",
+            artifacts,
+            "--node-id",
+            id,
+            "--admin-token",
+            TOKEN,
+            "--reconcile-interval",
+            "2",
+        ],
+        &S3_ENV,
+    )
+}
+
+/// The `v` a node's `/cluster` answers (0 when it answers something else).
+fn served_version(gw: &Gateway) -> u64 {
+    let r = gw.get("/cluster");
+    if r.status != 200 {
+        return 0;
+    }
+    r.json()["v"].as_u64().unwrap_or(0)
+}
+
+/// Waits until every node serves `version`; how long that took.
+fn until_served(nodes: &[&Gateway], version: u64, within: Duration) -> Duration {
+    let started = Instant::now();
+    loop {
+        if nodes.iter().all(|n| served_version(n) == version) {
+            return started.elapsed();
+        }
+        let now: Vec<u64> = nodes.iter().map(|n| served_version(n)).collect();
+        assert!(
+            started.elapsed() < within,
+            "nodes still serve {now:?}, not v{version}, after {within:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn edit(gw: &Gateway, id: &str, version: u32) {
+    let (s, v) = gw.api(
+        "PUT",
+        &format!("/endpoints/{id}"),
+        Some(json!({ "code": versioned_code(version) })),
+    );
+    assert_eq!(s, 200, "{v}");
+}
+
+fn compile(gw: &Gateway, id: &str) {
+    let (s, v) = gw.api("POST", &format!("/endpoints/{id}/compile"), None);
+    assert_eq!(s, 200, "compile: {v}");
+}
+
+fn start(gw: &Gateway, id: &str) {
+    let (s, v) = gw.api("POST", &format!("/endpoints/{id}/start"), None);
+    assert_eq!(s, 200, "start: {v}");
+}
+
+fn wrk(gw: &Gateway, secs: u32) -> Child {
+    Command::new("wrk")
+        .args([
+            "-t1",
+            "-c8",
+            &format!("-d{secs}s"),
+            &format!("http://{}/cluster", gw.gateway),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("wrk (installed by scripts/test.sh)")
+}
+
+/// Waits for wrk and asserts it made requests and every one got a 2xx.
+fn no_failures(child: Child, what: &str) -> u64 {
+    let out = child.wait_with_output().expect("wrk");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{what}: {text}");
+    let requests: u64 = text
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        requests > 500,
+        "{what}: wrk made only {requests} requests\n{text}"
+    );
+    for bad in ["Socket errors", "Non-2xx"] {
+        assert!(
+            !text.lines().any(|l| l.trim().starts_with(bad)),
+            "{what}: {text}"
+        );
+    }
+    requests
+}
+
+fn nodes_of(gw: &Gateway) -> Value {
+    let (s, v) = gw.api("GET", "/nodes", None);
+    assert_eq!(s, 200, "{v}");
+    v["data"].clone()
+}
+
+#[test]
+fn three_nodes_share_one_store_and_one_bucket() {
+    require("S3 (SeaweedFS)", 9000);
+    let pg = Postgres::start();
+    let bucket = format!("reg-cluster-{}", std::process::id());
+    make_bucket(&bucket);
+    let store = pg.url();
+    let artifacts = format!("s3://{bucket}/libs");
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().expect("tmp")).collect();
+    let a = node(dirs[0].path(), "a", &store, &artifacts);
+    let b = node(dirs[1].path(), "b", &store, &artifacts);
+    let mut c = node(dirs[2].path(), "c", &store, &artifacts);
+
+    // Deploy through A: B and C download the library and serve it.
+    let id = a.create("cluster", "GET", "/cluster", Some(&versioned_code(1)));
+    compile(&a, &id);
+    start(&a, &id);
+    assert_eq!(served_version(&a), 1, "the deploying node serves at once");
+    let took = until_served(&[&b, &c], 1, Duration::from_secs(10));
+    eprintln!("v1 deployed through A: B and C serve it {took:?} after start answered");
+
+    // The nodes list: three, up, each serving v1 (the stored version number).
+    let started = Instant::now();
+    let listed = loop {
+        let n = nodes_of(&b);
+        let all = n["nodes"].as_array().cloned().unwrap_or_default();
+        let serving_v1 = all
+            .iter()
+            .filter(|x| x["state"] == "up" && x["serving"][&id]["version"] == 1)
+            .count();
+        if serving_v1 == 3 {
+            break n;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{n}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let ids: Vec<&str> = listed["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|n| n["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["a", "b", "c"], "{listed}");
+    for n in listed["nodes"].as_array().expect("nodes") {
+        assert_eq!(n["version"], env!("CARGO_PKG_VERSION"), "{n}");
+        assert!(
+            n["fingerprint"]
+                .as_str()
+                .is_some_and(|f| f.starts_with("rega1|")),
+            "{n}"
+        );
+        assert!(
+            n["gateway_address"]
+                .as_str()
+                .is_some_and(|g| g.starts_with("127.0.0.1:")),
+            "{n}"
+        );
+    }
+    assert_eq!(listed["disagreements"], json!({}), "{listed}");
+
+    // A hot swap through B while wrk loads A and C: every request answered.
+    edit(&b, &id, 2);
+    compile(&b, &id);
+    let (load_a, load_c) = (wrk(&a, 6), wrk(&c, 6));
+    std::thread::sleep(Duration::from_secs(2));
+    start(&b, &id);
+    let took = until_served(&[&a, &c], 2, Duration::from_secs(10));
+    eprintln!("v2 deployed through B under load: A and C serve it {took:?} after start answered");
+    let (na, nc) = (no_failures(load_a, "node A"), no_failures(load_c, "node C"));
+    eprintln!("during the swap: {na} requests on A, {nc} on C, none failed");
+
+    // C killed with -9 misses a deploy; restarted, it serves it.
+    c.child.kill().expect("kill -9 C");
+    c.child.wait().expect("reap C");
+    edit(&a, &id, 3);
+    compile(&a, &id);
+    start(&a, &id);
+    until_served(&[&a, &b], 3, Duration::from_secs(10));
+    c = node(dirs[2].path(), "c", &store, &artifacts);
+    assert_eq!(
+        served_version(&c),
+        3,
+        "C serves the version deployed while it was down, at its ready line"
+    );
+
+    // PostgreSQL restarted while wrk loads every node: no request fails, and a deploy
+    // after it reaches every node.
+    edit(&b, &id, 4);
+    compile(&b, &id);
+    let loads = [wrk(&a, 5), wrk(&b, 5), wrk(&c, 5)];
+    std::thread::sleep(Duration::from_secs(1));
+    pg.restart();
+    for (load, name) in loads.into_iter().zip(["A", "B", "C"]) {
+        no_failures(load, &format!("node {name} while PostgreSQL restarted"));
+    }
+    // The pool notices the restart on its first query; a write may need one retry.
+    let started = Instant::now();
+    loop {
+        let (s, v) = b.api("POST", &format!("/endpoints/{id}/start"), None);
+        if s == 200 {
+            break;
+        }
+        assert_eq!(s, 503, "{v}");
+        assert!(started.elapsed() < Duration::from_secs(15), "{v}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let took = until_served(&[&a, &c], 4, Duration::from_secs(10));
+    eprintln!(
+        "v4 deployed after the PostgreSQL restart: A and C serve it {took:?} after start answered"
+    );
+
+    // PostgreSQL down: the nodes keep serving, writes answer 503 with the reason, health
+    // says the store is unreachable.
+    pg.stop();
+    let (s, v) = a.api(
+        "PUT",
+        &format!("/endpoints/{id}"),
+        Some(json!({"description": "x"})),
+    );
+    assert_eq!(s, 503, "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("config store is unreachable")),
+        "{v}"
+    );
+    for n in [&a, &b, &c] {
+        assert_eq!(served_version(n), 4);
+    }
+    let started = Instant::now();
+    loop {
+        let (_, h) = a.api("GET", "/health", None);
+        if h["data"]["cluster"]["store_reachable"] == false {
+            assert_eq!(h["data"]["status"], "degraded", "{h}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "{h}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // A node started while the store is unreachable serves its cached state and says so.
+    drop(c);
+    let c = node(dirs[2].path(), "c", &store, &artifacts);
+    assert_eq!(served_version(&c), 4, "C serves its cached state");
+    let (_, h) = c.api("GET", "/health", None);
+    assert_eq!(h["data"]["cluster"]["serving_cached_state"], true, "{h}");
+    assert_eq!(h["data"]["cluster"]["store_reachable"], false, "{h}");
+
+    // The store returns: C follows it again, and a deploy through C reaches every node.
+    pg.start_again();
+    let started = Instant::now();
+    loop {
+        let (_, h) = c.api("GET", "/health", None);
+        if h["data"]["cluster"]["store_reachable"] == true
+            && h["data"]["cluster"]["serving_cached_state"] == false
+        {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{h}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    edit(&c, &id, 5);
+    compile(&c, &id);
+    start(&c, &id);
+    until_served(&[&a, &b, &c], 5, Duration::from_secs(10));
+
+    // Request counters add up over the nodes.
+    let (s, v) = a.api("GET", "/stats?scope=cluster", None);
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"]["nodes_up"], 3, "{v}");
+    let (_, one) = a.api("GET", "/stats", None);
+    assert!(
+        v["data"]["requests_handled"].as_u64() > one["data"]["requests_handled"].as_u64(),
+        "cluster {v} vs node {one}"
+    );
+}
