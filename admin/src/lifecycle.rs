@@ -598,6 +598,13 @@ impl Lifecycle {
     /// The second half of [`Lifecycle::restore`]: rebuilds, one after another, the deployed
     /// code of the endpoints `restore_valid` left, and serves each; then the restore is done.
     pub async fn restore_rebuilds(&self, rebuild: Vec<Endpoint>, progress: &RestoreProgress) {
+        if self.clustered() {
+            // A cluster node's reconcile builds them (it is already following the store,
+            // and one build per endpoint is enough).
+            progress.skipped.fetch_add(rebuild.len(), Ordering::Relaxed);
+            progress.done.store(true, Ordering::Release);
+            return;
+        }
         for ep in rebuild {
             tracing::info!(endpoint = %ep.id, "deployed library unusable (gateway changed or file missing); rebuilding the deployed code");
             match self.rebuild_deployed(&ep).await {

@@ -311,6 +311,51 @@ fn three_nodes_share_one_store_and_one_bucket() {
     start(&c, &id);
     until_served(&[&a, &b, &c], 5, Duration::from_secs(10));
 
+    // A node whose ABI fingerprint differs from the deploying node's (another toolchain)
+    // never loads that node's library: it builds the deployed code itself. Here C is down
+    // while v6 is deployed, and the store is made to say a node of another ABI built it,
+    // from a library no bucket holds.
+    let mut c = c;
+    c.child.kill().expect("kill C");
+    c.child.wait().expect("reap C");
+    edit(&a, &id, 6);
+    compile(&a, &id);
+    start(&a, &id);
+    until_served(&[&a, &b], 6, Duration::from_secs(10));
+    let forged = pg.psql(
+        "gateway",
+        &format!(
+            "UPDATE endpoints SET deployed_fingerprint = 'rega1|another toolchain', \
+             deployed_library = '/elsewhere/libs/libhandler-00000000000000000000000000000000.so' WHERE id = '{id}'"
+        ),
+    );
+    assert!(forged.contains("UPDATE 1"), "{forged}");
+    let c = node(dirs[2].path(), "c", &store, &artifacts);
+    let took = until_served(&[&c], 6, Duration::from_secs(240));
+    eprintln!("C built v6 itself (other ABI) and serves it {took:?} after its ready line");
+    // Its heartbeat says so (within two heartbeats), and the nodes agree again.
+    let started = Instant::now();
+    loop {
+        let listed = nodes_of(&a);
+        let c_serves = listed["nodes"]
+            .as_array()
+            .and_then(|n| n.iter().find(|x| x["id"] == "c").cloned())
+            .is_some_and(|c| c["serving"][&id]["version"] == 6);
+        if c_serves && listed["disagreements"] == json!({}) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{listed}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let row = pg.psql(
+        "gateway",
+        &format!("SELECT deployed_fingerprint FROM endpoints WHERE id = '{id}'"),
+    );
+    assert!(
+        row.contains("another toolchain"),
+        "C must not record its own build as the cluster's: {row}"
+    );
+
     // Request counters add up over the nodes.
     let (s, v) = a.api("GET", "/stats?scope=cluster", None);
     assert_eq!(s, 200, "{v}");
