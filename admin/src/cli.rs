@@ -23,6 +23,11 @@ pub struct Cli {
     /// `AWS_SECRET_ACCESS_KEY`) and other nodes download what they serve.
     #[arg(long, env = "REG_ARTIFACTS", default_value = "")]
     pub artifacts: String,
+    /// The cluster's secrets key: a file of at least 32 random bytes
+    /// (`openssl rand -hex 32`), the same on every node. Certificate keys uploaded through
+    /// the API are sealed with it before they go into the shared store.
+    #[arg(long, env = "REG_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
     /// This node's name in a cluster (default: host name and gateway port).
     #[arg(long, env = "REG_NODE_ID")]
     pub node_id: Option<String>,

@@ -233,17 +233,22 @@ fn main() -> anyhow::Result<()> {
             fingerprint: rust_edge_gateway_sdk::abi::FINGERPRINT.to_string(),
             started_at: rust_edge_gateway_admin::store::now(),
         };
+        let secret_key = cli
+            .secret_key_file
+            .as_deref()
+            .map(cluster::sealing::SecretKey::from_file)
+            .transpose()?;
         let cluster = cluster_url.as_deref().map(|url| {
-            Cluster::new(
-                node.clone(),
-                store.clone(),
-                url,
-                lifecycle.clone(),
-                services.clone(),
-                data_dir.clone(),
-                Duration::from_secs(cli.reconcile_interval),
-                store_ok,
-            )
+            let parts = cluster::sync::ClusterParts {
+                node: node.clone(),
+                lifecycle: lifecycle.clone(),
+                services: services.clone(),
+                certificates: Arc::clone(&certificates),
+                secret_key,
+                data_dir: data_dir.clone(),
+                interval: Duration::from_secs(cli.reconcile_interval),
+            };
+            Cluster::new(store.clone(), url, parts, store_ok)
         });
         let restore = Arc::new(RestoreProgress::default());
         let state = AppState {

@@ -37,11 +37,30 @@ fn make_bucket(name: &str) {
     );
 }
 
+/// The cluster's secrets key file (the same for every node).
+fn key_file() -> &'static str {
+    static KEY: std::sync::OnceLock<(tempfile::TempDir, String)> = std::sync::OnceLock::new();
+    &KEY.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("cluster.key");
+        std::fs::write(
+            &path,
+            "a5f1c0ffee0ddba11deadbeefcafef00d5eed1e55c0de1234567890abcdef12",
+        )
+        .expect("key file");
+        let path = path.display().to_string();
+        (dir, path)
+    })
+    .1
+}
+
 fn node(dir: &Path, id: &str, store: &str, artifacts: &str) -> Gateway {
     Gateway::start_with(
         None,
         dir,
         &[
+            "--secret-key-file",
+            key_file(),
             "--store",
             store,
             "--artifacts",
@@ -204,6 +223,45 @@ fn three_nodes_share_one_store_and_one_bucket() {
         );
     }
     assert_eq!(listed["disagreements"], json!({}), "{listed}");
+
+    // A certificate uploaded through A is served by B and C; its key is sealed in the
+    // store; deleted through B, it is gone everywhere.
+    let ca = support::tls_ca::Ca::new();
+    let cert = a.add_certificate(&ca.issue("cluster", &["cluster.example.test"], "c1"));
+    let cert_id = cert["id"].as_str().expect("certificate id").to_string();
+    let has_cert = |gw: &Gateway| {
+        let (_, v) = gw.api("GET", "/certificates", None);
+        v["data"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|c| c["id"] == cert_id.as_str()))
+    };
+    let started = Instant::now();
+    while !(has_cert(&b) && has_cert(&c)) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the certificate did not reach B and C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!(
+        "a certificate added through A is served by B and C after {:?}",
+        started.elapsed()
+    );
+    let sealed = pg.psql("gateway", "SELECT key_sealed FROM certificates");
+    assert!(
+        sealed.contains("(1 row)") && !sealed.contains("PRIVATE"),
+        "{sealed}"
+    );
+    let (s, v) = b.api("DELETE", &format!("/certificates/{cert_id}"), None);
+    assert_eq!(s, 200, "{v}");
+    let started = Instant::now();
+    while has_cert(&a) || has_cert(&c) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the deleted certificate is still served"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 
     // A hot swap through B while wrk loads A and C: every request answered.
     edit(&b, &id, 2);

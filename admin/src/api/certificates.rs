@@ -33,8 +33,32 @@ pub async fn list(State(s): State<AppState>) -> ApiResult {
     Ok(ok(s.certificates.list()))
 }
 
-/// `POST /api/certificates`: serves at once for new handshakes.
+impl From<crate::cluster::certificates::ClusterCertError> for ApiError {
+    fn from(e: crate::cluster::certificates::ClusterCertError) -> Self {
+        use crate::cluster::certificates::ClusterCertError as E;
+        match e {
+            E::Cert(c) => c.into(),
+            E::Store(s) => s.into(),
+            E::NoKey => ApiError::bad_request(E::NoKey.to_string()),
+            E::Seal(e) => ApiError::internal(e),
+        }
+    }
+}
+
+/// `POST /api/certificates`: serves at once for new handshakes (in a cluster, on every
+/// node: the key goes into the store sealed with the cluster's key).
 pub async fn create(State(s): State<AppState>, ApiJson(b): ApiJson<NewCertificate>) -> ApiResult {
+    if let Some(c) = &s.cluster {
+        let added = crate::cluster::certificates::add(
+            c.store(),
+            c.secret_key(),
+            &s.certificates,
+            &b.cert_pem,
+            &b.key_pem,
+        )
+        .await?;
+        return Ok(ok(added));
+    }
     let certs = std::sync::Arc::clone(&s.certificates);
     let added = tokio::task::spawn_blocking(move || certs.add(&b.cert_pem, &b.key_pem))
         .await
@@ -52,7 +76,11 @@ pub async fn get(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult
 
 /// `DELETE /api/certificates/{id}` (API certificates; files leave with their files).
 pub async fn delete(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
-    if s.certificates.delete(&id)? {
+    let deleted = match &s.cluster {
+        Some(c) => crate::cluster::certificates::delete(c.store(), &s.certificates, &id).await?,
+        None => s.certificates.delete(&id)?,
+    };
+    if deleted {
         Ok(ok(serde_json::json!({ "deleted": id })))
     } else {
         Err(ApiError::not_found("certificate", &id))

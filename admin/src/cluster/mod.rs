@@ -11,7 +11,9 @@
 //! is unreachable serves that and says so in `GET /api/health`.
 
 pub mod cache;
+pub mod certificates;
 pub mod nodes;
+pub mod sealing;
 pub mod services;
 pub mod sync;
 

@@ -12,8 +12,10 @@ use sqlx::postgres::PgListener;
 use tokio::sync::Notify;
 
 use super::cache::{self, CachedDomain, CachedEndpoint, CachedState};
+use super::sealing::SecretKey;
 use super::services::ServiceSync;
 use super::{nodes, ClusterHealth, NodeInfo};
+use crate::certificates::Certificates;
 use crate::lifecycle::Lifecycle;
 use crate::store::{Store, StoreError};
 
@@ -40,38 +42,58 @@ pub struct Cluster {
     migrated: std::sync::atomic::AtomicBool,
     /// The domain policies last handed to the dataplane.
     domains: std::sync::Mutex<Option<String>>,
+    /// The cluster's secrets key (certificate keys in the store).
+    secret_key: Option<SecretKey>,
+    certificates: Arc<Certificates>,
+}
+
+/// What a cluster node is made of, besides its store.
+#[derive(Debug)]
+pub struct ClusterParts {
+    /// This node.
+    pub node: NodeInfo,
+    /// The lifecycle it reconciles through.
+    pub lifecycle: Lifecycle,
+    /// Its service actors.
+    pub services: ServiceHub,
+    /// Its TLS certificates.
+    pub certificates: Arc<Certificates>,
+    /// `--secret-key-file`, read.
+    pub secret_key: Option<SecretKey>,
+    /// Its data dir (the cached state).
+    pub data_dir: PathBuf,
+    /// `--reconcile-interval`.
+    pub interval: Duration,
 }
 
 /// How often a node heartbeats.
 pub const HEARTBEAT: Duration = Duration::from_secs(2);
 
 impl Cluster {
-    /// A node of the cluster whose store is at `store_url`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        node: NodeInfo,
-        store: Store,
-        store_url: &str,
-        lifecycle: Lifecycle,
-        services: ServiceHub,
-        data_dir: PathBuf,
-        interval: Duration,
-        migrated: bool,
-    ) -> Arc<Self> {
+    /// A node of the cluster whose store is at `store_url`; `migrated` when the store
+    /// answered at boot.
+    pub fn new(store: Store, store_url: &str, parts: ClusterParts, migrated: bool) -> Arc<Self> {
         Arc::new(Cluster {
-            node,
+            node: parts.node,
             health: ClusterHealth::default(),
             store,
             store_url: store_url.to_string(),
-            lifecycle,
-            services,
+            lifecycle: parts.lifecycle,
+            services: parts.services,
             service_sync: ServiceSync::default(),
-            data_dir,
+            data_dir: parts.data_dir,
             wake: Notify::new(),
-            interval,
+            interval: parts.interval,
             migrated: std::sync::atomic::AtomicBool::new(migrated),
             domains: std::sync::Mutex::new(None),
+            secret_key: parts.secret_key,
+            certificates: parts.certificates,
         })
+    }
+
+    /// The cluster's secrets key, when the node was given one.
+    pub fn secret_key(&self) -> Option<&SecretKey> {
+        self.secret_key.as_ref()
     }
 
     /// The services running now were started from the store at boot.
@@ -182,6 +204,7 @@ impl Cluster {
         }
         // Cached before the services are looked at: what serves is what matters first.
         self.save_cache(&endpoints, &domains).await;
+        super::certificates::reconcile(&self.store, self.secret_key(), &self.certificates).await?;
         self.service_sync
             .reconcile(&self.store, &self.services)
             .await?;
