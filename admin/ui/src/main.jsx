@@ -10,6 +10,7 @@ import { CertificatesPage } from './pages/certificates.jsx';
 import { CollectionsPage } from './pages/collections.jsx';
 import { ServicesPage } from './pages/services.jsx';
 import { ImportPage } from './pages/import.jsx';
+import { NodesPage } from './pages/nodes.jsx';
 import './style.css';
 
 const NAV = [
@@ -19,6 +20,7 @@ const NAV = [
   ['#/collections', 'Collections'],
   ['#/services', 'Services'],
   ['#/import', 'Import'],
+  ['#/nodes', 'Nodes'],
 ];
 
 function useHash() {
@@ -64,6 +66,8 @@ function Page({ hash }) {
       return <ServicesPage />;
     case 'import':
       return <ImportPage />;
+    case 'nodes':
+      return <NodesPage />;
     default:
       return <EndpointsPage query={query} />;
   }

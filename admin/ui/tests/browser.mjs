@@ -716,6 +716,24 @@ await step('OpenAPI import by pasting the document', async () => {
   assert.ok((await page.locator('.notice-error').innerText()).trim().length > 10);
 });
 
+await step('nodes: this node alone, what it serves, no cluster', async () => {
+  await nav('Nodes');
+  const rows = page.locator('table[aria-label="Nodes"] tbody tr');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 1);
+  const me = rows.first();
+  assert.match(await me.innerText(), /\(this node\)/);
+  assert.equal(await me.locator('.node-state').innerText(), 'up');
+  const listed = await api('GET', '/nodes');
+  assert.equal(listed.cluster, false);
+  const served = Object.keys(listed.nodes[0].serving);
+  assert.ok(served.length > 0, 'a deployed endpoint is listed as served');
+  assert.equal(await me.locator('.node-serving li').count(), served.length);
+  assert.match(await me.locator(`.node-serving li[data-endpoint="${served[0]}"]`).innerText(), /: v\d+$/);
+  assert.equal(await page.locator('[data-single-node]').count(), 1);
+  assert.equal(await page.locator('[data-disagreements]').count(), 0);
+});
+
 await step('endpoint list with badges and filters', async () => {
   await nav('Endpoints');
   await page.locator('tr[data-endpoint="hello"] [data-status=running]').waitFor();
