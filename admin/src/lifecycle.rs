@@ -425,6 +425,13 @@ impl Lifecycle {
                 if self.serving.lift_quarantine(&ep) {
                     tracing::info!(endpoint = %id, "quarantine lifted by a deploy");
                 }
+                if self.clustered() {
+                    // Lifted on every node: the others follow the store.
+                    if let Err(e) = crate::cluster::quarantine::lifted(&self.store, ep.scope).await
+                    {
+                        tracing::warn!(endpoint = %id, "quarantine not lifted in the store: {e}");
+                    }
+                }
                 recorded?;
                 self.sweep_libraries().await;
                 Ok(swap)

@@ -71,9 +71,43 @@ fn node(dir: &Path, id: &str, store: &str, artifacts: &str) -> Gateway {
             TOKEN,
             "--reconcile-interval",
             "2",
+            "--quarantine-after",
+            "1",
         ],
         &S3_ENV,
     )
+}
+
+/// Spins (never yields) for `?ms=` milliseconds.
+const SPIN: &str = r#"use rust_edge_gateway_sdk::prelude::*;
+
+#[handler]
+pub async fn handle(_ctx: &Context, req: Request) -> Response {
+    let ms: u64 = req.query_param_as("ms").unwrap_or(1);
+    let end = std::time::Instant::now() + std::time::Duration::from_millis(ms);
+    while std::time::Instant::now() < end {
+        std::hint::spin_loop();
+    }
+    Response::ok(json!({ "spun_ms": ms }))
+}
+"#;
+
+/// Waits until `GET path` on the node answers `status` with a body containing `text`.
+fn until_answers(gw: &Gateway, path: &str, status: u16, text: &str, within: Duration) {
+    let started = Instant::now();
+    loop {
+        let r = gw.get(path);
+        let body = String::from_utf8_lossy(&r.body).into_owned();
+        if r.status == status && body.contains(text) {
+            return;
+        }
+        assert!(
+            started.elapsed() < within,
+            "{path} answers {} {body:?}, not {status} with {text:?}",
+            r.status
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// The `v` a node's `/cluster` answers (0 when it answers something else).
@@ -413,6 +447,37 @@ fn three_nodes_share_one_store_and_one_bucket() {
         row.contains("another toolchain"),
         "C must not record its own build as the cluster's: {row}"
     );
+
+    // A quarantine node A's watchdog makes (a call held a worker past 1 s) reaches B and
+    // C; a start through B lifts it on every node.
+    let spin = a.create("spin", "GET", "/spin", Some(SPIN));
+    compile(&a, &spin);
+    start(&a, &spin);
+    for n in [&b, &c] {
+        until_answers(n, "/spin?ms=1", 200, "spun_ms", Duration::from_secs(10));
+    }
+    let gateway_a = a.gateway;
+    let spinner = std::thread::spawn(move || {
+        rust_edge_gateway_tests::http::Conn::open_with_timeout(gateway_a, Duration::from_secs(30))
+            .send(b"GET /spin?ms=3000 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .reply()
+    });
+    for n in [&b, &c] {
+        until_answers(
+            n,
+            "/spin?ms=1",
+            503,
+            "quarantined by node a",
+            Duration::from_secs(10),
+        );
+    }
+    let (_, listed) = c.api("GET", &format!("/endpoints/{spin}"), None);
+    assert_eq!(listed["data"]["status"], "quarantined", "{listed}");
+    let _ = spinner.join();
+    start(&b, &spin);
+    for n in [&a, &b, &c] {
+        until_answers(n, "/spin?ms=1", 200, "spun_ms", Duration::from_secs(10));
+    }
 
     // Request counters add up over the nodes.
     let (s, v) = a.api("GET", "/stats?scope=cluster", None);

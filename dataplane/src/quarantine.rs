@@ -68,6 +68,30 @@ impl Quarantine {
         true
     }
 
+    /// Quarantines the endpoint of `scope` for a reason decided elsewhere (another node of
+    /// a cluster quarantined it). Whether it was not quarantined before.
+    pub fn hold(&self, scope: u64, reason: String, since_ms: u64) -> bool {
+        let mut entries = self.write();
+        if entries.contains_key(&scope) {
+            return false;
+        }
+        entries.insert(
+            scope,
+            Quarantined {
+                reason,
+                worker: usize::MAX,
+                since_ms,
+            },
+        );
+        self.active.store(entries.len(), Ordering::Release);
+        true
+    }
+
+    /// Every quarantine in force, by scope.
+    pub fn entries(&self) -> Vec<(u64, Quarantined)> {
+        self.read().iter().map(|(s, q)| (*s, q.clone())).collect()
+    }
+
     /// Lifts the quarantine of `scope` (an explicit deploy or start). Whether it was
     /// quarantined.
     pub fn lift(&self, scope: u64) -> bool {

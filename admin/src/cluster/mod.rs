@@ -13,6 +13,7 @@
 pub mod cache;
 pub mod certificates;
 pub mod nodes;
+pub mod quarantine;
 pub mod sealing;
 pub mod services;
 pub mod sync;

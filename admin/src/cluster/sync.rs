@@ -12,6 +12,7 @@ use sqlx::postgres::PgListener;
 use tokio::sync::Notify;
 
 use super::cache::{self, CachedDomain, CachedEndpoint, CachedState};
+use super::quarantine::QuarantineSync;
 use super::sealing::SecretKey;
 use super::services::ServiceSync;
 use super::{nodes, ClusterHealth, NodeInfo};
@@ -45,6 +46,7 @@ pub struct Cluster {
     /// The cluster's secrets key (certificate keys in the store).
     secret_key: Option<SecretKey>,
     certificates: Arc<Certificates>,
+    quarantines: QuarantineSync,
 }
 
 /// What a cluster node is made of, besides its store.
@@ -88,6 +90,7 @@ impl Cluster {
             domains: std::sync::Mutex::new(None),
             secret_key: parts.secret_key,
             certificates: parts.certificates,
+            quarantines: QuarantineSync::default(),
         })
     }
 
@@ -204,6 +207,7 @@ impl Cluster {
         }
         // Cached before the services are looked at: what serves is what matters first.
         self.save_cache(&endpoints, &domains).await;
+        self.sync_quarantines().await?;
         super::certificates::reconcile(&self.store, self.secret_key(), &self.certificates).await?;
         self.service_sync
             .reconcile(&self.store, &self.services)
@@ -262,9 +266,28 @@ impl Cluster {
         }
     }
 
+    /// This node's quarantines to the store, the store's to this node.
+    async fn sync_quarantines(&self) -> Result<(), StoreError> {
+        let serving = self.lifecycle.serving();
+        let specs = serving.registry().specs();
+        self.quarantines
+            .reconcile(&self.store, serving.quarantine(), &self.node.id, |scope| {
+                specs
+                    .iter()
+                    .find(|s| s.scope == scope)
+                    .map(|s| s.id.clone())
+            })
+            .await?;
+        Ok(())
+    }
+
     async fn heartbeat_loop(self: Arc<Self>) {
         loop {
             if self.migrated.load(std::sync::atomic::Ordering::Acquire) {
+                // A quarantine this node's watchdog made reaches the others within a beat.
+                if let Err(e) = self.sync_quarantines().await {
+                    tracing::debug!("quarantines: {e}");
+                }
                 let stats = crate::api::system::counters(self.lifecycle.serving());
                 if let Err(e) =
                     nodes::heartbeat(&self.store, &self.node, &self.serving_report(), &stats).await
