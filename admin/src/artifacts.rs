@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, thiserror::Error)]
 pub enum ArtifactError {
     /// The `--artifacts` value is not understood.
-    #[error("--artifacts {0}: expected a directory or s3://BUCKET/PREFIX")]
+    #[error("--artifacts {0}: expected empty (the data dir) or s3://BUCKET/PREFIX")]
     Url(String),
     /// The bucket client could not be made (region, credentials).
     #[error("artifact bucket: {0}")]
@@ -55,6 +55,8 @@ pub enum ArtifactError {
         source: std::io::Error,
     },
 }
+
+static FETCH_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A short, stable id of an ABI fingerprint (the first 16 hex digits of its SHA-256): the
 /// folder its libraries live under in the bucket.
@@ -95,7 +97,7 @@ impl Artifacts {
         }
     }
 
-    /// From `--artifacts`: none or a path keeps libraries local; `s3://BUCKET/PREFIX` adds
+    /// From `--artifacts`: none keeps libraries local; `s3://BUCKET/PREFIX` adds
     /// the bucket, reached with the standard AWS variables (`AWS_ENDPOINT_URL`,
     /// `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`). No request is made.
     pub fn from_url(url: Option<&str>, libs_dir: &Path) -> Result<Self, ArtifactError> {
@@ -103,10 +105,7 @@ impl Artifacts {
             return Ok(Self::local(libs_dir));
         };
         let Some(rest) = url.strip_prefix("s3://") else {
-            if url.contains("://") {
-                return Err(ArtifactError::Url(url.to_string()));
-            }
-            return Ok(Self::local(libs_dir));
+            return Err(ArtifactError::Url(url.to_string()));
         };
         let (name, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         if name.is_empty() {
@@ -239,13 +238,19 @@ impl Artifacts {
         tokio::fs::create_dir_all(&self.libs_dir)
             .await
             .map_err(io)?;
-        let tmp = self
-            .libs_dir
-            .join(format!(".fetch-{}-{}.tmp", &got[..16], std::process::id()));
+        let seq = FETCH_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = self.libs_dir.join(format!(
+            ".fetch-{}-{}-{seq}.tmp",
+            &got[..16],
+            std::process::id()
+        ));
         tokio::fs::write(&tmp, bytes).await.map_err(io)?;
         if let Err(e) = tokio::fs::rename(&tmp, &local).await {
             let _ = tokio::fs::remove_file(&tmp).await;
-            return Err(io(e));
+            // Another fetch of the same library may have installed it meanwhile.
+            if !local.is_file() {
+                return Err(io(e));
+            }
         }
         tracing::info!(%key, "handler library downloaded from the artifact bucket");
         Ok(local)
@@ -272,9 +277,10 @@ mod tests {
     fn artifact_urls() {
         let libs = Path::new("/l");
         assert!(!Artifacts::from_url(None, libs).expect("none").is_shared());
-        assert!(!Artifacts::from_url(Some("/var/lib/x"), libs)
-            .expect("dir")
+        assert!(!Artifacts::from_url(Some(""), libs)
+            .expect("empty")
             .is_shared());
+        assert!(Artifacts::from_url(Some("s3:/typo"), libs).is_err());
         assert!(Artifacts::from_url(Some("ftp://x"), libs).is_err());
         assert!(Artifacts::from_url(Some("s3:///p"), libs).is_err());
     }

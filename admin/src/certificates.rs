@@ -262,6 +262,17 @@ impl Certificates {
         Ok(cert)
     }
 
+    /// The chain and key PEM of an API certificate, as uploaded.
+    pub fn pem_pair(&self, id: &str) -> Option<(String, String)> {
+        if !valid_id(id) {
+            return None;
+        }
+        let base = self.dir.join(id);
+        let cert = std::fs::read_to_string(base.with_extension("pem")).ok()?;
+        let key = std::fs::read_to_string(base.with_extension("key")).ok()?;
+        Some((cert, key))
+    }
+
     /// Stops serving and deletes an API certificate; `false` when there is none by that id.
     pub fn delete(&self, id: &str) -> Result<bool, CertError> {
         if !valid_id(id) {

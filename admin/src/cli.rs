@@ -154,6 +154,12 @@ pub enum CliError {
     /// A cluster node without the cluster's admin token.
     #[error("with --store postgres://... every node must be started with the same --admin-token (REG_ADMIN_TOKEN): a token generated per node would differ between nodes")]
     ClusterToken,
+    /// A cluster node without a shared bucket.
+    #[error("with --store postgres://... every node needs the same --artifacts s3://BUCKET/PREFIX (REG_ARTIFACTS): a library compiled on one node must reach the others")]
+    ClusterArtifacts,
+    /// `--artifacts` is not an S3 URL.
+    #[error("--artifacts {0}: expected empty (the data dir) or s3://BUCKET/PREFIX")]
+    Artifacts(String),
     /// No SDK source to build handlers against.
     #[error("SDK source not found at {0}: set --sdk-path (or REG_SDK_PATH) to the repository's sdk/ directory")]
     NoSdk(PathBuf),
@@ -216,6 +222,11 @@ impl Cli {
             if !self.open_admin() && self.admin_token.as_deref().is_none_or(str::is_empty) {
                 return Err(CliError::ClusterToken);
             }
+            if !self.artifacts.starts_with("s3://") {
+                return Err(CliError::ClusterArtifacts);
+            }
+        } else if !self.artifacts.is_empty() && !self.artifacts.starts_with("s3://") {
+            return Err(CliError::Artifacts(self.artifacts.clone()));
         }
         Ok(())
     }

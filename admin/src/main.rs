@@ -160,7 +160,6 @@ fn main() -> anyhow::Result<()> {
         limits,
     )
     .with_tls_port(tls_addr.map(|a| a.port()));
-    let serving_for_cache = serving.clone();
     let logs = Arc::new(EndpointLogs::default());
     {
         let logs = Arc::clone(&logs);
@@ -238,11 +237,13 @@ fn main() -> anyhow::Result<()> {
             .as_deref()
             .map(cluster::sealing::SecretKey::from_file)
             .transpose()?;
+        let service_locks = Arc::new(actors::ServiceLocks::default());
         let cluster = cluster_url.as_deref().map(|url| {
             let parts = cluster::sync::ClusterParts {
                 node: node.clone(),
                 lifecycle: lifecycle.clone(),
                 services: services.clone(),
+                service_locks: Arc::clone(&service_locks),
                 certificates: Arc::clone(&certificates),
                 secret_key,
                 data_dir: data_dir.clone(),
@@ -262,7 +263,7 @@ fn main() -> anyhow::Result<()> {
             started: Instant::now(),
             logs,
             services,
-            service_locks: Arc::default(),
+            service_locks,
             gateway: gateway_addr,
             protections,
             certificates: Arc::clone(&certificates),
@@ -280,7 +281,10 @@ fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         if !store_ok {
             // The crash records stay in their file until the store holds their outcome.
-            match cluster::sync::serve_cached(&data_dir, &serving_for_cache, limits.timeout, &crashes).await {
+            if let Some(c) = &cluster {
+                c.hold_crashes_later(crashes.clone(), crash_file.clone());
+            }
+            match cluster::sync::serve_cached(&data_dir, &lifecycle, limits.timeout, &crashes).await {
                 Some((loaded, saved_at)) => {
                     tracing::warn!(loaded, %saved_at, "serving the cached state of this node until the store answers");
                     if let Some(c) = &cluster {

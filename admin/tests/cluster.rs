@@ -92,6 +92,9 @@ pub async fn handle(_ctx: &Context, req: Request) -> Response {
 }
 "#;
 
+/// Answers the variable GREETING.
+const VARS: &str = "use rust_edge_gateway_sdk::prelude::*;\n\n#[handler]\npub async fn handle(ctx: &Context, _req: Request) -> Response {\n    Response::ok(json!({ \"greeting\": ctx.var(\"GREETING\") }))\n}\n";
+
 /// Waits until `GET path` on the node answers `status` with a body containing `text`.
 fn until_answers(gw: &Gateway, path: &str, status: u16, text: &str, within: Duration) {
     let started = Instant::now();
@@ -192,6 +195,19 @@ fn no_failures(child: Child, what: &str) -> u64 {
     requests
 }
 
+/// Waits until the node's writes go through again (the store came back); the node.
+fn c_retry(gw: &Gateway) -> &Gateway {
+    let started = Instant::now();
+    loop {
+        let (s, v) = gw.api("GET", "/domains", None);
+        if s == 200 {
+            return gw;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{v}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn nodes_of(gw: &Gateway) -> Value {
     let (s, v) = gw.api("GET", "/nodes", None);
     assert_eq!(s, 200, "{v}");
@@ -202,6 +218,19 @@ fn nodes_of(gw: &Gateway) -> Value {
 fn three_nodes_share_one_store_and_one_bucket() {
     require("S3 (SeaweedFS)", 9000);
     let pg = Postgres::start();
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scenario(&pg)));
+    if let Err(panic) = run {
+        // The store's side of a failure.
+        let log: Vec<&str> = Vec::new();
+        let text = pg.log();
+        let mut log = log;
+        log.extend(text.lines().filter(|l| !l.contains("connection ")));
+        eprintln!("PostgreSQL log:\n{}", log.join("\n"));
+        std::panic::resume_unwind(panic);
+    }
+}
+
+fn scenario(pg: &Postgres) {
     let bucket = format!("reg-cluster-{}", std::process::id());
     make_bucket(&bucket);
     let store = pg.url();
@@ -295,6 +324,45 @@ fn three_nodes_share_one_store_and_one_bucket() {
             "the deleted certificate is still served"
         );
         std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // Variables set through B reach A and C (no recompile, no swap); a stop through C and a
+    // delete through B reach every node.
+    let vars = a.create("vars", "GET", "/vars", Some(VARS));
+    let (s, v) = a.api(
+        "PUT",
+        &format!("/endpoints/{vars}"),
+        Some(json!({"variables": {"GREETING": "one"}})),
+    );
+    assert_eq!(s, 200, "{v}");
+    compile(&a, &vars);
+    start(&a, &vars);
+    for n in [&a, &b, &c] {
+        until_answers(n, "/vars", 200, "\"one\"", Duration::from_secs(10));
+    }
+    for greeting in ["two", "three"] {
+        // Two edits within one second are both seen.
+        let (s, v) = b.api(
+            "PUT",
+            &format!("/endpoints/{vars}"),
+            Some(json!({"variables": {"GREETING": greeting}})),
+        );
+        assert_eq!(s, 200, "{v}");
+    }
+    for n in [&a, &c] {
+        until_answers(n, "/vars", 200, "\"three\"", Duration::from_secs(10));
+    }
+    let (s, v) = c.api("POST", &format!("/endpoints/{vars}/stop"), None);
+    assert_eq!(s, 200, "{v}");
+    for n in [&a, &b, &c] {
+        until_answers(n, "/vars", 404, "", Duration::from_secs(10));
+    }
+    start(&a, &vars);
+    until_answers(&c, "/vars", 200, "three", Duration::from_secs(10));
+    let (s, v) = b.api("DELETE", &format!("/endpoints/{vars}"), None);
+    assert_eq!(s, 200, "{v}");
+    for n in [&a, &b, &c] {
+        until_answers(n, "/vars", 404, "", Duration::from_secs(10));
     }
 
     // A hot swap through B while wrk loads A and C: every request answered.
@@ -398,7 +466,19 @@ fn three_nodes_share_one_store_and_one_bucket() {
         assert!(started.elapsed() < Duration::from_secs(20), "{h}");
         std::thread::sleep(Duration::from_millis(200));
     }
-    edit(&c, &id, 5);
+    // Its cache is written again from the store: down once more and restarted, it still
+    // serves.
+    std::thread::sleep(Duration::from_secs(1));
+    pg.stop();
+    drop(c);
+    let c = node(dirs[2].path(), "c", &store, &artifacts);
+    assert_eq!(
+        served_version(&c),
+        4,
+        "C serves its cached state after a second restart without the store"
+    );
+    pg.start_again();
+    edit(&c_retry(&c), &id, 5);
     compile(&c, &id);
     start(&c, &id);
     until_served(&[&a, &b, &c], 5, Duration::from_secs(10));

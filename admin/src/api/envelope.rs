@@ -97,7 +97,7 @@ impl From<crate::store::StoreError> for ApiError {
             tracing::warn!("{e}");
             return ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                format!("the config store is unreachable; nothing was changed ({e}); nodes keep serving what they have"),
+                format!("the config store is unreachable; nothing was changed ({e})"),
             );
         }
         tracing::error!("{e}");

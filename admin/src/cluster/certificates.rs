@@ -27,8 +27,8 @@ pub enum ClusterCertError {
     Seal(#[from] super::sealing::SealError),
 }
 
-/// Adds a certificate: checked and served here, then written to the store for the others.
-/// A failed write takes it away again here.
+/// Adds a certificate: checked, written to the store for the others, then served here (a
+/// reconcile in between finds it in the store).
 pub async fn add(
     store: &Store,
     key: Option<&SecretKey>,
@@ -37,23 +37,31 @@ pub async fn add(
     key_pem: &str,
 ) -> Result<CertInfo, ClusterCertError> {
     let key = key.ok_or(ClusterCertError::NoKey)?;
+    let checked = crate::certificates::parse(cert_pem, key_pem, Source::Api)?;
+    put(store, key, &checked.id, cert_pem, key_pem).await?;
+    Ok(certs.add(cert_pem, key_pem)?)
+}
+
+async fn put(
+    store: &Store,
+    key: &SecretKey,
+    id: &str,
+    cert_pem: &str,
+    key_pem: &str,
+) -> Result<(), ClusterCertError> {
     let sealed = key.seal(key_pem.as_bytes())?;
-    let added = certs.add(cert_pem, key_pem)?;
-    let written = sqlx::query(
+    sqlx::query(
         "INSERT INTO certificates (id, cert_pem, key_sealed, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (id) DO UPDATE SET cert_pem = excluded.cert_pem, key_sealed = excluded.key_sealed",
     )
-    .bind(&added.id)
+    .bind(id)
     .bind(cert_pem)
     .bind(&sealed)
     .bind(crate::store::now())
     .execute(store.pool())
-    .await;
-    if let Err(e) = written {
-        let _ = certs.delete(&added.id);
-        return Err(StoreError::from(e).into());
-    }
-    Ok(added)
+    .await
+    .map_err(StoreError::from)?;
+    Ok(())
 }
 
 /// Deletes a certificate from the store, then here; whether it existed.
@@ -72,11 +80,14 @@ pub async fn delete(
 }
 
 /// Makes this node's API certificates those of the store: new ones are opened and served,
-/// deleted ones stop. Returns how many changed.
+/// deleted ones stop. With `adopt` (a node joining a cluster for the first time), its own
+/// API certificates the store lacks are written there instead of dropped. Returns how many
+/// changed.
 pub async fn reconcile(
     store: &Store,
     key: Option<&SecretKey>,
     certs: &Arc<Certificates>,
+    adopt: bool,
 ) -> Result<usize, StoreError> {
     let rows = sqlx::query("SELECT id, cert_pem, key_sealed FROM certificates")
         .fetch_all(store.pool())
@@ -120,6 +131,18 @@ pub async fn reconcile(
         }
     }
     for id in here.iter().filter(|id| !stored.contains(id)) {
+        if adopt {
+            if let Some((cert_pem, key_pem)) = certs.pem_pair(id) {
+                match put(store, key, id, &cert_pem, &key_pem).await {
+                    Ok(()) => {
+                        tracing::info!(%id, "this node's certificate written to the cluster's store")
+                    }
+                    Err(ClusterCertError::Store(e)) => return Err(e),
+                    Err(e) => tracing::error!(%id, "certificate not shared: {e}"),
+                }
+                continue;
+            }
+        }
         match certs.delete(id) {
             Ok(true) => {
                 tracing::info!(%id, "certificate deleted through another node");

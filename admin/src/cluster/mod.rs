@@ -95,6 +95,11 @@ impl ClusterHealth {
         self.last().error = Some(error.to_string());
     }
 
+    /// A reconcile failed with the store reachable (a row this node cannot read).
+    pub fn failed(&self, error: &str) {
+        self.last().error = Some(error.to_string());
+    }
+
     /// The node serves the state it cached at `cached_at` (the store was unreachable at
     /// boot).
     pub fn serving_cache(&self, cached_at: &str) {

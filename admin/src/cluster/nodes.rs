@@ -40,10 +40,6 @@ pub struct Node {
     pub stats: JsonValue,
 }
 
-fn unix_now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 /// Records a heartbeat of `node`, with what it serves and its counters.
 pub async fn heartbeat(
     store: &Store,
@@ -53,7 +49,8 @@ pub async fn heartbeat(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO nodes (id, gateway_address, admin_address, version, fingerprint, started_at, \
-         heartbeat_at, heartbeat_unix, serving, stats) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         heartbeat_at, heartbeat_unix, serving, stats) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+         CAST(EXTRACT(EPOCH FROM now()) AS BIGINT), $8, $9) \
          ON CONFLICT (id) DO UPDATE SET gateway_address = excluded.gateway_address, \
          admin_address = excluded.admin_address, version = excluded.version, \
          fingerprint = excluded.fingerprint, started_at = excluded.started_at, \
@@ -67,7 +64,6 @@ pub async fn heartbeat(
     .bind(&node.fingerprint)
     .bind(&node.started_at)
     .bind(crate::store::now())
-    .bind(unix_now())
     .bind(serde_json::to_string(serving)?)
     .bind(stats.to_string())
     .execute(store.pool())
@@ -77,14 +73,15 @@ pub async fn heartbeat(
 
 /// Every node that ever heartbeated on this store, by id.
 pub async fn list(store: &Store) -> Result<Vec<Node>, StoreError> {
-    let rows = sqlx::query("SELECT * FROM nodes ORDER BY id")
-        .fetch_all(store.pool())
-        .await?;
-    let now = unix_now();
+    // Ages by the store's clock, which wrote the heartbeats: node clocks may differ.
+    let rows = sqlx::query(
+        "SELECT *, CAST(EXTRACT(EPOCH FROM now()) AS BIGINT) - heartbeat_unix AS age FROM nodes ORDER BY id",
+    )
+    .fetch_all(store.pool())
+    .await?;
     rows.iter()
         .map(|r| {
-            let beat: i64 = r.try_get("heartbeat_unix")?;
-            let age = (now - beat).max(0);
+            let age = r.try_get::<i64, _>("age")?.max(0);
             let serving: String = r.try_get("serving")?;
             let stats: String = r.try_get("stats")?;
             Ok(Node {

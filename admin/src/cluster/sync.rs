@@ -12,6 +12,8 @@ use sqlx::postgres::PgListener;
 use tokio::sync::Notify;
 
 use super::cache::{self, CachedDomain, CachedEndpoint, CachedState};
+use rust_edge_gateway_dataplane::crash_record::CrashRecord;
+
 use super::quarantine::QuarantineSync;
 use super::sealing::SecretKey;
 use super::services::ServiceSync;
@@ -34,6 +36,7 @@ pub struct Cluster {
     store_url: String,
     lifecycle: Lifecycle,
     services: ServiceHub,
+    service_locks: Arc<crate::actors::ServiceLocks>,
     service_sync: ServiceSync,
     data_dir: PathBuf,
     wake: Notify,
@@ -47,6 +50,11 @@ pub struct Cluster {
     secret_key: Option<SecretKey>,
     certificates: Arc<Certificates>,
     quarantines: QuarantineSync,
+    /// This node never reconciled with a cluster before (no cached state at boot): its own
+    /// API certificates are written to the store rather than dropped.
+    joining: std::sync::atomic::AtomicBool,
+    /// Crash records of the last run not yet applied (the store was unreachable at boot).
+    crashes: std::sync::Mutex<Option<(Vec<CrashRecord>, PathBuf)>>,
 }
 
 /// What a cluster node is made of, besides its store.
@@ -58,6 +66,8 @@ pub struct ClusterParts {
     pub lifecycle: Lifecycle,
     /// Its service actors.
     pub services: ServiceHub,
+    /// The API's per-service locks (the sync takes them too).
+    pub service_locks: Arc<crate::actors::ServiceLocks>,
     /// Its TLS certificates.
     pub certificates: Arc<Certificates>,
     /// `--secret-key-file`, read.
@@ -75,6 +85,7 @@ impl Cluster {
     /// A node of the cluster whose store is at `store_url`; `migrated` when the store
     /// answered at boot.
     pub fn new(store: Store, store_url: &str, parts: ClusterParts, migrated: bool) -> Arc<Self> {
+        let joining = !cache::path(&parts.data_dir).is_file();
         Arc::new(Cluster {
             node: parts.node,
             health: ClusterHealth::default(),
@@ -82,6 +93,7 @@ impl Cluster {
             store_url: store_url.to_string(),
             lifecycle: parts.lifecycle,
             services: parts.services,
+            service_locks: parts.service_locks,
             service_sync: ServiceSync::default(),
             data_dir: parts.data_dir,
             wake: Notify::new(),
@@ -91,7 +103,17 @@ impl Cluster {
             secret_key: parts.secret_key,
             certificates: parts.certificates,
             quarantines: QuarantineSync::default(),
+            joining: std::sync::atomic::AtomicBool::new(joining),
+            crashes: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Crash records to apply on the first contact with the store (a boot without it):
+    /// the version that killed the last run is held in `error` before anything is loaded.
+    pub fn hold_crashes_later(&self, records: Vec<CrashRecord>, file: PathBuf) {
+        if !records.is_empty() {
+            *self.crashes.lock().unwrap_or_else(|p| p.into_inner()) = Some((records, file));
+        }
     }
 
     /// The cluster's secrets key, when the node was given one.
@@ -165,11 +187,16 @@ impl Cluster {
             }
             if let Err(e) = self.reconcile_once().await {
                 if e.is_unavailable() {
-                    tracing::warn!("store unreachable; serving what this node has: {e}");
+                    tracing::warn!(
+                        size = self.store.pool().size(),
+                        idle = self.store.pool().num_idle(),
+                        "store unreachable; serving what this node has: {e}"
+                    );
+                    self.health.unreachable(&e.to_string());
                 } else {
                     tracing::error!("reconcile: {e}");
+                    self.health.failed(&e.to_string());
                 }
-                self.health.unreachable(&e.to_string());
                 // Retry soon, but not in a tight loop.
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
@@ -184,6 +211,28 @@ impl Cluster {
             self.store.migrate().await?;
             self.migrated.store(true, Ordering::Release);
             tracing::info!("config store reachable: following it");
+        }
+        let pending = self
+            .crashes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some((records, file)) = pending {
+            match crate::crash_boot::hold(&self.store, &records).await {
+                Ok(held) => {
+                    tracing::warn!(
+                        held,
+                        "crash records of the last run applied now that the store answers"
+                    );
+                    if let Err(e) = rust_edge_gateway_dataplane::crash_record::clear(&file) {
+                        tracing::error!("crash record {}: {e}", file.display());
+                    }
+                }
+                Err(e) => {
+                    *self.crashes.lock().unwrap_or_else(|p| p.into_inner()) = Some((records, file));
+                    return Err(e);
+                }
+            }
         }
         let (report, endpoints) = self.lifecycle.reconcile().await?;
         if report.loaded + report.stopped + report.failed > 0 {
@@ -208,9 +257,13 @@ impl Cluster {
         // Cached before the services are looked at: what serves is what matters first.
         self.save_cache(&endpoints, &domains).await;
         self.sync_quarantines().await?;
-        super::certificates::reconcile(&self.store, self.secret_key(), &self.certificates).await?;
+        let adopt = self.joining.load(std::sync::atomic::Ordering::Acquire);
+        super::certificates::reconcile(&self.store, self.secret_key(), &self.certificates, adopt)
+            .await?;
+        self.joining
+            .store(false, std::sync::atomic::Ordering::Release);
         self.service_sync
-            .reconcile(&self.store, &self.services)
+            .reconcile(&self.store, &self.services, &self.service_locks)
             .await?;
         self.health.reconciled();
         Ok(())
@@ -329,10 +382,11 @@ impl Cluster {
 /// how many endpoints it loaded and when the state was saved.
 pub async fn serve_cached(
     data_dir: &std::path::Path,
-    serving: &crate::serving::Serving,
+    lifecycle: &Lifecycle,
     timeout: Duration,
     crashes: &[rust_edge_gateway_dataplane::crash_record::CrashRecord],
 ) -> Option<(usize, String)> {
+    let serving = lifecycle.serving();
     let state = match cache::load(data_dir) {
         Ok(Some(s)) => s,
         Ok(None) => return None,
@@ -349,7 +403,10 @@ pub async fn serve_cached(
             .start_spec(CachedState::spec(&e, timeout), &e.library)
             .await
         {
-            Ok(_) => loaded += 1,
+            Ok(_) => {
+                lifecycle.served_from_cache(&e.id, &e.library);
+                loaded += 1;
+            }
             Err(err) => tracing::error!(endpoint = %e.id, "cached endpoint not served: {err}"),
         }
     }

@@ -155,6 +155,11 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(3))
+            // No ping before each acquire: with it, acquires stalled for the whole timeout
+            // while idle connections sat in the pool (seen about every other run of the
+            // cluster test, sqlx 0.8.6). A connection PostgreSQL dropped fails its next
+            // query instead (503, the reconcile retries) and leaves the pool.
+            .test_before_acquire(false)
             .connect_lazy(url)?;
         Ok(Store {
             pool,

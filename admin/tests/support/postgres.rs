@@ -149,12 +149,17 @@ impl Postgres {
         )
     }
 
+    /// The server's log.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
+    }
+
     /// Starts the (stopped) server again, on the same port and data.
     pub fn start_again(&self) {
         let d = self.dir.display().to_string();
         let log = self.dir.join("server.log").display().to_string();
         let opts = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -c unix_socket_directories={d} -c fsync=off -c max_connections=100",
+            "-c listen_addresses=127.0.0.1 -p {} -c unix_socket_directories={d} -c fsync=off -c max_connections=100 -c log_connections=on -c log_lock_waits=on -c deadlock_timeout=500ms",
             self.port
         );
         let out = pg(

@@ -18,11 +18,17 @@ use rust_edge_gateway_sdk::abi::FINGERPRINT;
 use serde::Serialize;
 
 use crate::artifacts::{ArtifactError, Artifacts};
+
+mod node_state;
+mod reconcile;
+
 use crate::compiler::{validate_dependencies, CompileError, Compiler};
 use crate::logs::EndpointLogs;
 use crate::serving::{Serving, StartError};
 use crate::store::endpoints::{status, Endpoint, EndpointFilter};
 use crate::store::{Backend, Store, StoreError};
+pub use node_state::digest;
+pub use reconcile::ReconcileReport;
 
 /// Why a lifecycle step did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -172,44 +178,8 @@ pub struct Lifecycle {
     logs: Arc<EndpointLogs>,
     services: rust_edge_gateway_services::ServiceHub,
     artifacts: Arc<Artifacts>,
-    /// In a cluster, deployed versions this node rebuilt for its own ABI (endpoint id and
-    /// version -> installed library): kept here, never written to the shared store, where
-    /// the deployed library stays the one the deploying node built.
-    local_builds: Arc<std::sync::Mutex<HashMap<(String, i64), String>>>,
-    /// In a cluster, why this node does not serve an endpoint the store says runs (a failed
-    /// download, load or local rebuild), by endpoint id: shown in `GET /api/nodes`, never
-    /// written to the shared store.
-    node_errors: Arc<std::sync::Mutex<HashMap<String, String>>>,
-    /// The `updated_at` of each endpoint whose variables this node last published.
-    vars_seen: Arc<std::sync::Mutex<HashMap<String, String>>>,
-    /// The library each endpoint was last loaded from on this node (the cluster cache).
-    served_libs: Arc<std::sync::Mutex<HashMap<String, String>>>,
-    /// The last failed reconcile of an endpoint: its deployed version then, and when.
-    failures: Arc<std::sync::Mutex<HashMap<String, Failure>>>,
-}
-
-/// An endpoint's failed reconcile: the deployed version then, and when.
-type Failure = (Option<i64>, std::time::Instant);
-
-/// A cluster node tries an endpoint it failed to serve again after this long (at once
-/// when another version is deployed).
-const RETRY_FAILED_AFTER: Duration = Duration::from_secs(30);
-
-/// What one reconcile changed on this node.
-#[derive(Debug, Default, Clone, Copy, Serialize)]
-pub struct ReconcileReport {
-    /// Endpoints loaded (a new version, a new route).
-    pub loaded: usize,
-    /// Endpoints stopped or forgotten.
-    pub stopped: usize,
-    /// Endpoints this node could not serve (see `GET /api/nodes`).
-    pub failed: usize,
-}
-
-enum Converged {
-    Unchanged,
-    Loaded,
-    Stopped,
+    /// What only this node knows in a cluster (its own builds, errors, what it loaded).
+    node: Arc<node_state::NodeState>,
 }
 
 impl Lifecycle {
@@ -230,11 +200,7 @@ impl Lifecycle {
             logs,
             services,
             artifacts,
-            local_builds: Arc::default(),
-            node_errors: Arc::default(),
-            vars_seen: Arc::default(),
-            served_libs: Arc::default(),
-            failures: Arc::default(),
+            node: Arc::default(),
         }
     }
 
@@ -251,26 +217,7 @@ impl Lifecycle {
 
     /// Why this node does not serve endpoints the store says run (cluster mode).
     pub fn node_errors(&self) -> HashMap<String, String> {
-        self.node_errors
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-
-    fn set_node_error(&self, id: &str, error: Option<String>) {
-        let mut errors = self.node_errors.lock().unwrap_or_else(|p| p.into_inner());
-        match error {
-            Some(e) => errors.insert(id.to_string(), e),
-            None => errors.remove(id),
-        };
-    }
-
-    fn local_build(&self, id: &str, version: i64) -> Option<String> {
-        self.local_builds
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&(id.to_string(), version))
-            .cloned()
+        self.node.errors()
     }
 
     async fn find(&self, id: &str) -> Result<Endpoint, LifecycleError> {
@@ -357,27 +304,27 @@ impl Lifecycle {
         version: i64,
         base: Option<&str>,
     ) -> Result<SwapResult, LifecycleError> {
-        let local = match self.local_build(&ep.id, version) {
+        let local = match self.node.local_build(&ep.id, version) {
             Some(lib) => PathBuf::from(lib),
+            // One node: the library is in its libs dir or the load says it is missing.
+            None if !self.artifacts.is_shared() => self.artifacts.local_path(library),
             None => self.artifacts.fetch(library, FINGERPRINT).await?,
         };
         publish_vars(ep);
         let local = local.display().to_string();
         let swap = self.serving.start(ep, &local, version, base).await?;
-        self.served_libs
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(ep.id.clone(), local);
+        self.node.served_from(&ep.id, local);
         Ok(swap)
     }
 
     /// The library file an endpoint was last loaded from on this node.
     pub fn served_library(&self, id: &str) -> Option<String> {
-        self.served_libs
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(id)
-            .cloned()
+        self.node.served_library(id)
+    }
+
+    /// Records what a node that started without its store loaded from its cached state.
+    pub fn served_from_cache(&self, id: &str, library: &str) {
+        self.node.served_from(id, library.to_string());
     }
 
     /// Deploys the draft's last successful build: new requests go to it at once, requests
@@ -402,13 +349,17 @@ impl Lifecycle {
         self.compiler.pin(&library);
         // Every node must be able to fetch what is about to be recorded as deployed: with
         // the bucket unreachable the deploy fails here and nothing changes.
-        let published = match self
-            .artifacts
-            .fetch(&build.library, &build.fingerprint)
-            .await
-        {
-            Ok(local) => self.artifacts.publish(&local).await.map_err(Into::into),
-            Err(e) => Err(LifecycleError::from(e)),
+        let published = if self.artifacts.is_shared() {
+            match self
+                .artifacts
+                .fetch(&build.library, &build.fingerprint)
+                .await
+            {
+                Ok(local) => self.artifacts.publish(&local).await.map_err(Into::into),
+                Err(e) => Err(LifecycleError::from(e)),
+            }
+        } else {
+            Ok(())
         };
         if let Err(e) = published {
             self.compiler.settled(&library);
@@ -437,7 +388,11 @@ impl Lifecycle {
                 Ok(swap)
             }
             Err(err) => {
-                if !self.serving.is_serving(id) {
+                if self.clustered() && ep.deployed.is_some() {
+                    // The other nodes keep serving the deployed version: this node's failed
+                    // load is this node's (GET /api/nodes shows it).
+                    self.node.set_error(id, Some(err.to_string()));
+                } else if !self.serving.is_serving(id) {
                     self.store
                         .set_status(id, status::ERROR, Some(&err.to_string()))
                         .await?;
@@ -485,6 +440,7 @@ impl Lifecycle {
             self.logs.forget(scope);
             rust_edge_gateway_dataplane::host::set_vars(scope, HashMap::new());
             self.services.set_bindings(scope, std::iter::empty());
+            self.node.forget(id);
         }
         self.sweep_libraries().await;
     }
@@ -494,13 +450,7 @@ impl Lifecycle {
     pub async fn sweep_libraries(&self) {
         let store = self.store.clone();
         let artifacts = Arc::clone(&self.artifacts);
-        let local: Vec<String> = self
-            .local_builds
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .cloned()
-            .collect();
+        let local = self.node.local_libraries();
         let keep = || async move {
             match store.referenced_libraries().await {
                 Ok(libs) => Some(
@@ -652,10 +602,7 @@ impl Lifecycle {
         let library = match rebuilt {
             Some(lib) if self.clustered() => {
                 // The other nodes keep the deploying node's library; this one is ours.
-                self.local_builds
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert((id.to_string(), version), lib.to_string());
+                self.node.set_local_build(id, version, lib.to_string());
                 lib.to_string()
             }
             Some(lib) => {
@@ -686,163 +633,13 @@ impl Lifecycle {
         Ok(served)
     }
 
-    /// Cluster mode: makes what this node serves match the store, for every endpoint: one
-    /// deployed, stopped, re-routed, re-configured or deleted through another node is
-    /// loaded, stopped, re-routed or forgotten here. Run on every change notification and
-    /// on a timer (the backstop for a lost one). Each endpoint's step runs under its lock
-    /// from a fresh read, so an API call on this node and the reconcile never interleave.
-    pub async fn reconcile(&self) -> Result<(ReconcileReport, Vec<Endpoint>), StoreError> {
-        let endpoints = self
-            .store
-            .list_endpoints(&EndpointFilter::default())
-            .await?;
-        let bases = self.store.collection_base_paths().await?;
-        let mut report = ReconcileReport::default();
-        let known: HashSet<&str> = endpoints.iter().map(|e| e.id.as_str()).collect();
-        for spec in self.serving.registry().specs() {
-            if known.contains(spec.id.as_str())
-                || self.store.get_endpoint(&spec.id).await?.is_some()
-            {
-                continue;
-            }
-            tracing::info!(endpoint = %spec.id, "deleted through another node: no longer served");
-            self.forget(&[(spec.id.clone(), i64::try_from(spec.scope).unwrap_or(0))])
-                .await;
-            self.set_node_error(&spec.id, None);
-            report.stopped += 1;
-        }
-        for ep in &endpoints {
-            let base = ep
-                .collection_id
-                .as_ref()
-                .and_then(|c| bases.get(c).cloned().flatten());
-            let version = ep.deployed.as_ref().map(|d| d.version);
-            if self.backing_off(&ep.id, version) {
-                continue;
-            }
-            match self.converge(ep, base.as_deref()).await {
-                Ok(Converged::Unchanged) => {}
-                Ok(Converged::Loaded) => report.loaded += 1,
-                Ok(Converged::Stopped) => report.stopped += 1,
-                Err(LifecycleError::Store(e)) => return Err(e),
-                Err(e) => {
-                    tracing::error!(endpoint = %ep.id, "not served on this node: {e}");
-                    self.set_node_error(&ep.id, Some(e.to_string()));
-                    // A failed download, load or rebuild is tried again after a pause,
-                    // or at once for another version.
-                    self.failures
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .insert(ep.id.clone(), (version, std::time::Instant::now()));
-                    report.failed += 1;
-                }
-            }
-        }
-        Ok((report, endpoints))
-    }
-
-    /// One endpoint's step of [`Lifecycle::reconcile`].
-    async fn converge(
-        &self,
-        listed: &Endpoint,
-        base: Option<&str>,
-    ) -> Result<Converged, LifecycleError> {
-        let wanted = |ep: &Endpoint| ep.deployed.clone().filter(|_| ep.status == status::RUNNING);
-        let served = self.serving.served(&listed.id);
-        let settled = match (wanted(listed), &served) {
-            (None, None) => true,
-            (Some(d), Some(spec)) => *spec == self.serving.spec(listed, base, d.version),
-            _ => false,
-        };
-        if settled {
-            self.vars_if_changed(listed);
-            return Ok(Converged::Unchanged);
-        }
-        let _one = self.locks.lock(&listed.id).await;
-        let Some(ep) = self.store.get_endpoint(&listed.id).await? else {
-            return Ok(Converged::Unchanged);
-        };
-        let base = self
-            .store
-            .collection_base_path(ep.collection_id.as_deref())
-            .await?;
-        let Some(deployed) = wanted(&ep) else {
-            if self.serving.is_serving(&ep.id) {
-                self.serving.stop(&ep.id);
-                self.set_node_error(&ep.id, None);
-                tracing::info!(endpoint = %ep.id, status = %ep.status, "stopped through another node");
-                return Ok(Converged::Stopped);
-            }
-            return Ok(Converged::Unchanged);
-        };
-        let spec = self.serving.spec(&ep, base.as_deref(), deployed.version);
-        if self.serving.served(&ep.id).as_ref() == Some(&spec) {
-            return Ok(Converged::Unchanged);
-        }
-        crate::route::check(&ep.method, &ep.path, &ep.domain)?;
-        if deployed.fingerprint != FINGERPRINT
-            && self.local_build(&ep.id, deployed.version).is_none()
-        {
-            // Built by a node of another ABI (another toolchain or gateway version): this
-            // node builds the deployed code itself and never loads that library.
-            tracing::warn!(endpoint = %ep.id, version = deployed.version,
-                "deployed by a node with another ABI fingerprint; building the deployed code locally");
-            let built = self
-                .compiler
-                .compile(&ep.id, &deployed.code, &deployed.dependencies)
-                .await?;
-            self.local_builds
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(
-                    (ep.id.clone(), deployed.version),
-                    built.library.display().to_string(),
-                );
-            self.compiler.settled(&built.library);
-        }
-        self.serve_at(&ep, &deployed.library, deployed.version, base.as_deref())
-            .await?;
-        self.seen(&ep);
-        self.set_node_error(&ep.id, None);
-        tracing::info!(endpoint = %ep.id, version = deployed.version, "serving the version deployed through another node");
-        Ok(Converged::Loaded)
-    }
-
-    fn backing_off(&self, id: &str, version: Option<i64>) -> bool {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        match failures.get(id) {
-            Some((v, at)) if *v == version && at.elapsed() < RETRY_FAILED_AFTER => true,
-            Some(_) => {
-                failures.remove(id);
-                false
-            }
-            None => false,
-        }
-    }
-
-    /// Hands the endpoint's variables and secrets to the handlers when they changed since
-    /// this node last did.
-    fn vars_if_changed(&self, ep: &Endpoint) {
-        let mut seen = self.vars_seen.lock().unwrap_or_else(|p| p.into_inner());
-        if seen.get(&ep.id) != Some(&ep.updated_at) {
-            publish_vars(ep);
-            seen.insert(ep.id.clone(), ep.updated_at.clone());
-        }
-    }
-
-    fn seen(&self, ep: &Endpoint) {
-        self.vars_seen
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(ep.id.clone(), ep.updated_at.clone());
-    }
-
     async fn restore_failed(&self, id: &str, msg: &str, progress: &RestoreProgress) {
         progress.failed.fetch_add(1, Ordering::Relaxed);
         tracing::error!(endpoint = %id, "boot restore failed: {msg}");
         if self.clustered() {
             // One node's failure is not the cluster's: the others may serve it.
-            self.set_node_error(id, Some(format!("restore after restart failed: {msg}")));
+            self.node
+                .set_error(id, Some(format!("restore after restart failed: {msg}")));
             return;
         }
         let _one = self.locks.lock(id).await;

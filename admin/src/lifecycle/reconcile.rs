@@ -1,0 +1,210 @@
+//! Cluster mode's half of the lifecycle: what this node serves follows the store. An
+//! endpoint deployed, stopped, re-routed, re-configured or deleted through another node is
+//! loaded, stopped, re-routed or forgotten here; each step runs under the endpoint's lock
+//! from a fresh read, so an API call on this node and the reconcile never interleave.
+
+use std::collections::HashSet;
+
+use rust_edge_gateway_sdk::abi::FINGERPRINT;
+use serde::Serialize;
+
+use super::node_state::digest;
+use super::{publish_vars, Lifecycle, LifecycleError};
+use crate::artifacts::ArtifactError;
+use crate::serving::StartError;
+use crate::store::endpoints::{status, Deployed, Endpoint, EndpointFilter};
+use crate::store::StoreError;
+
+/// What one reconcile changed on this node.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct ReconcileReport {
+    /// Endpoints loaded (a new version, a new route).
+    pub loaded: usize,
+    /// Endpoints stopped or forgotten.
+    pub stopped: usize,
+    /// Endpoints this node could not serve (see `GET /api/nodes`).
+    pub failed: usize,
+}
+
+enum Converged {
+    Unchanged,
+    Loaded,
+    Stopped,
+}
+
+/// What serves: the deployed version of a running endpoint.
+fn wanted(ep: &Endpoint) -> Option<Deployed> {
+    ep.deployed.clone().filter(|_| ep.status == status::RUNNING)
+}
+
+fn vars_digest(ep: &Endpoint) -> u64 {
+    digest(&(&ep.variables, &ep.secrets))
+}
+
+impl Lifecycle {
+    /// Makes what this node serves match the store, for every endpoint (see the module
+    /// docs). Run on every change notification and on a timer. Returns what changed and
+    /// the endpoints as listed.
+    pub async fn reconcile(&self) -> Result<(ReconcileReport, Vec<Endpoint>), StoreError> {
+        let endpoints = self
+            .store
+            .list_endpoints(&EndpointFilter::default())
+            .await?;
+        let bases = self.store.collection_base_paths().await?;
+        let mut report = ReconcileReport::default();
+        let known: HashSet<&str> = endpoints.iter().map(|e| e.id.as_str()).collect();
+        for spec in self.serving.registry().specs() {
+            if known.contains(spec.id.as_str())
+                || self.store.get_endpoint(&spec.id).await?.is_some()
+            {
+                continue;
+            }
+            tracing::info!(endpoint = %spec.id, "deleted through another node: no longer served");
+            self.forget(&[(spec.id.clone(), i64::try_from(spec.scope).unwrap_or(0))])
+                .await;
+            report.stopped += 1;
+        }
+        // A route handed from one endpoint to another conflicts until the other has let
+        // it go: those are tried once more at the end of the pass.
+        let mut again = Vec::new();
+        for ep in &endpoints {
+            let base = ep
+                .collection_id
+                .as_ref()
+                .and_then(|c| bases.get(c).cloned().flatten());
+            let version = ep.deployed.as_ref().map(|d| d.version);
+            if self.node.backing_off(&ep.id, version) {
+                continue;
+            }
+            match self.converge(ep, base.as_deref()).await {
+                Err(LifecycleError::Start(StartError::Route(_))) => again.push((ep, base)),
+                other => self.count(ep, other, &mut report)?,
+            }
+        }
+        for (ep, base) in again {
+            let step = self.converge(ep, base.as_deref()).await;
+            self.count(ep, step, &mut report)?;
+        }
+        Ok((report, endpoints))
+    }
+
+    fn count(
+        &self,
+        ep: &Endpoint,
+        step: Result<Converged, LifecycleError>,
+        report: &mut ReconcileReport,
+    ) -> Result<(), StoreError> {
+        match step {
+            Ok(Converged::Unchanged) => {}
+            Ok(Converged::Loaded) => report.loaded += 1,
+            Ok(Converged::Stopped) => report.stopped += 1,
+            Err(LifecycleError::Store(e)) => return Err(e),
+            Err(e) => {
+                tracing::error!(endpoint = %ep.id, "not served on this node: {e}");
+                self.node.set_error(&ep.id, Some(e.to_string()));
+                // A failed download or load is tried again after a pause (at once for
+                // another version); a failed build is not, for this version.
+                let for_good = matches!(e, LifecycleError::CompileFailed(_));
+                self.node
+                    .failed(&ep.id, ep.deployed.as_ref().map(|d| d.version), for_good);
+                report.failed += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// One endpoint's step of [`Lifecycle::reconcile`].
+    async fn converge(
+        &self,
+        listed: &Endpoint,
+        base: Option<&str>,
+    ) -> Result<Converged, LifecycleError> {
+        let served = self.serving.served(&listed.id);
+        let settled = match (wanted(listed), &served) {
+            (None, None) => true,
+            (Some(d), Some(spec)) => *spec == self.serving.spec(listed, base, d.version),
+            _ => false,
+        };
+        if settled && !self.node.vars_changed(&listed.id, vars_digest(listed)) {
+            return Ok(Converged::Unchanged);
+        }
+        let _one = self.locks.lock(&listed.id).await;
+        let Some(ep) = self.store.get_endpoint(&listed.id).await? else {
+            return Ok(Converged::Unchanged);
+        };
+        let base = self
+            .store
+            .collection_base_path(ep.collection_id.as_deref())
+            .await?;
+        let Some(deployed) = wanted(&ep) else {
+            if self.serving.is_serving(&ep.id) {
+                self.serving.stop(&ep.id);
+                self.node.set_error(&ep.id, None);
+                tracing::info!(endpoint = %ep.id, status = %ep.status, "stopped through another node");
+                return Ok(Converged::Stopped);
+            }
+            // Not serving: its variables are handed over when it is loaded.
+            self.node.vars_published(&ep.id, vars_digest(&ep));
+            self.node.set_error(&ep.id, None);
+            return Ok(Converged::Unchanged);
+        };
+        let spec = self.serving.spec(&ep, base.as_deref(), deployed.version);
+        if self.serving.served(&ep.id).as_ref() == Some(&spec) {
+            // Only the variables or secrets changed: the next request sees them.
+            publish_vars(&ep);
+            self.node.vars_published(&ep.id, vars_digest(&ep));
+            self.node.set_error(&ep.id, None);
+            return Ok(Converged::Unchanged);
+        }
+        crate::route::check(&ep.method, &ep.path, &ep.domain)?;
+        if deployed.fingerprint != FINGERPRINT
+            && self.node.local_build(&ep.id, deployed.version).is_none()
+        {
+            // Built by a node of another ABI (another toolchain or gateway version): this
+            // node never loads that library; it builds the deployed code itself.
+            tracing::warn!(endpoint = %ep.id, version = deployed.version,
+                "deployed by a node with another ABI fingerprint; building the deployed code locally");
+            self.build_locally(&ep, &deployed).await?;
+        }
+        let served = self
+            .serve_at(&ep, &deployed.library, deployed.version, base.as_deref())
+            .await;
+        match served {
+            Err(LifecycleError::Artifacts(ArtifactError::Missing(_))) => {
+                // No bucket has it (lost, or no --artifacts): build the deployed code here.
+                tracing::warn!(endpoint = %ep.id, version = deployed.version,
+                    "deployed library not found on this node nor in a bucket; building the deployed code locally");
+                self.build_locally(&ep, &deployed).await?;
+                self.serve_at(&ep, &deployed.library, deployed.version, base.as_deref())
+                    .await?;
+            }
+            other => {
+                other?;
+            }
+        }
+        self.node.vars_published(&ep.id, vars_digest(&ep));
+        self.node.set_error(&ep.id, None);
+        tracing::info!(endpoint = %ep.id, version = deployed.version, "serving the version deployed through another node");
+        Ok(Converged::Loaded)
+    }
+
+    /// Builds the deployed code of `ep` on this node and keeps the library as this node's
+    /// build of that version (never recorded in the store).
+    async fn build_locally(
+        &self,
+        ep: &Endpoint,
+        deployed: &Deployed,
+    ) -> Result<(), LifecycleError> {
+        let built = self
+            .compiler
+            .compile(&ep.id, &deployed.code, &deployed.dependencies)
+            .await?;
+        self.node.set_local_build(
+            &ep.id,
+            deployed.version,
+            built.library.display().to_string(),
+        );
+        self.compiler.settled(&built.library);
+        Ok(())
+    }
+}
