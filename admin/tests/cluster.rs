@@ -221,10 +221,11 @@ fn three_nodes_share_one_store_and_one_bucket() {
     let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| scenario(&pg)));
     if let Err(panic) = run {
         // The store's side of a failure.
-        let log: Vec<&str> = Vec::new();
         let text = pg.log();
-        let mut log = log;
-        log.extend(text.lines().filter(|l| !l.contains("connection ")));
+        let log: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.contains("connection "))
+            .collect();
         eprintln!("PostgreSQL log:\n{}", log.join("\n"));
         std::panic::resume_unwind(panic);
     }
@@ -478,7 +479,7 @@ fn scenario(pg: &Postgres) {
         "C serves its cached state after a second restart without the store"
     );
     pg.start_again();
-    edit(&c_retry(&c), &id, 5);
+    edit(c_retry(&c), &id, 5);
     compile(&c, &id);
     start(&c, &id);
     until_served(&[&a, &b, &c], 5, Duration::from_secs(10));
