@@ -20,8 +20,13 @@ pub async fn health(State(state): State<AppState>) -> ApiResult {
         if let Some(m) = cluster.as_object_mut() {
             m.insert("node_id".into(), c.node.id.clone().into());
         }
+        // `status` stays healthy: the node serves from memory whatever the store does, and
+        // a load balancer probing this must not take every node out when PostgreSQL is down.
         if !c.health.store_reachable() {
-            o.insert("status".into(), "degraded".into());
+            o.insert(
+                "warnings".into(),
+                serde_json::json!(["config store unreachable: serving what this node has; writes answer 503"]),
+            );
         }
         o.insert("cluster".into(), cluster);
     }
