@@ -441,7 +441,12 @@ fn scenario(pg: &Postgres) {
         if h["data"]["cluster"]["store_reachable"] == false {
             // A load balancer's probe keeps the node in: it serves.
             assert_eq!(h["data"]["status"], "healthy", "{h}");
-            assert!(h["data"]["warnings"][0].as_str().is_some_and(|w| w.contains("unreachable")), "{h}");
+            assert!(
+                h["data"]["warnings"][0]
+                    .as_str()
+                    .is_some_and(|w| w.contains("unreachable")),
+                "{h}"
+            );
             break;
         }
         assert!(started.elapsed() < Duration::from_secs(15), "{h}");
@@ -562,10 +567,62 @@ fn scenario(pg: &Postgres) {
         until_answers(n, "/spin?ms=1", 200, "spun_ms", Duration::from_secs(10));
     }
 
+    // The bucket unreachable from a node: it keeps serving, and a compile or deploy
+    // through it fails cleanly (503 naming the bucket, nothing recorded).
+    let d_dir = tempfile::tempdir().expect("tmp");
+    let d = Gateway::start_with(
+        None,
+        d_dir.path(),
+        &[
+            "--secret-key-file",
+            key_file(),
+            "--store",
+            &store,
+            "--artifacts",
+            &artifacts,
+            "--node-id",
+            "d",
+            "--admin-token",
+            TOKEN,
+        ],
+        &[
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ACCESS_KEY_ID", "minioadmin"),
+            ("AWS_SECRET_ACCESS_KEY", "minioadmin"),
+        ],
+    );
+    // It has no library of v6 and cannot download one: it builds v6 from the deployed code
+    // in the store, then serves.
+    until_served(&[&d], 6, Duration::from_secs(240));
+    let (_, before) = a.api("GET", &format!("/endpoints/{id}"), None);
+    edit(&d, &id, 7);
+    let (s, v) = d.api("POST", &format!("/endpoints/{id}/compile"), None);
+    assert_eq!(s, 503, "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("artifact bucket")),
+        "{v}"
+    );
+    let (_, after) = a.api("GET", &format!("/endpoints/{id}"), None);
+    assert_eq!(
+        after["data"]["version"], before["data"]["version"],
+        "a build no node can fetch is not recorded"
+    );
+    for n in [&a, &b, &c, &d] {
+        assert_eq!(served_version(n), 6);
+    }
+    drop(d);
+
     // Request counters add up over the nodes.
     let (s, v) = a.api("GET", "/stats?scope=cluster", None);
     assert_eq!(s, 200, "{v}");
-    assert_eq!(v["data"]["nodes_up"], 3, "{v}");
+    // A, B, C, and D until its heartbeat is 10 s old.
+    assert!(
+        v["data"]["nodes_up"].as_u64().is_some_and(|n| n >= 3),
+        "{v}"
+    );
     let (_, one) = a.api("GET", "/stats", None);
     assert!(
         v["data"]["requests_handled"].as_u64() > one["data"]["requests_handled"].as_u64(),

@@ -25,7 +25,9 @@ pub async fn health(State(state): State<AppState>) -> ApiResult {
         if !c.health.store_reachable() {
             o.insert(
                 "warnings".into(),
-                serde_json::json!(["config store unreachable: serving what this node has; writes answer 503"]),
+                serde_json::json!([
+                    "config store unreachable: serving what this node has; writes answer 503"
+                ]),
             );
         }
         o.insert("cluster".into(), cluster);

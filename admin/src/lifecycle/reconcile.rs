@@ -10,7 +10,6 @@ use serde::Serialize;
 
 use super::node_state::digest;
 use super::{publish_vars, Lifecycle, LifecycleError};
-use crate::artifacts::ArtifactError;
 use crate::serving::StartError;
 use crate::store::endpoints::{status, Deployed, Endpoint, EndpointFilter};
 use crate::store::StoreError;
@@ -170,10 +169,11 @@ impl Lifecycle {
             .serve_at(&ep, &deployed.library, deployed.version, base.as_deref())
             .await;
         match served {
-            Err(LifecycleError::Artifacts(ArtifactError::Missing(_))) => {
-                // No bucket has it (lost, or no --artifacts): build the deployed code here.
+            Err(LifecycleError::Artifacts(e)) => {
+                // The bucket lost it or cannot be reached: the deployed code is in the
+                // store, so this node builds it rather than serve nothing.
                 tracing::warn!(endpoint = %ep.id, version = deployed.version,
-                    "deployed library not found on this node nor in a bucket; building the deployed code locally");
+                    "deployed library not available here ({e}); building the deployed code locally");
                 self.build_locally(&ep, &deployed).await?;
                 self.serve_at(&ep, &deployed.library, deployed.version, base.as_deref())
                     .await?;
