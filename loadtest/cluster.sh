@@ -26,12 +26,19 @@ BIN=${CARGO_TARGET_DIR:-target}/release/rust-edge-gateway
 
 tmp=$(mktemp -d /var/tmp/reg-cluster-bench.XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"
+  [ -n "${bucket:-}" ] && s3req DELETE
+  return 0
+}
 trap cleanup EXIT
 db=reg_cluster_bench
 "$PSQL" -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-bucket=reg-cluster-bench-$$
-curl -sf -X PUT --aws-sigv4 aws:amz:us-east-1:s3 --user minioadmin:minioadmin "$S3/$bucket" >/dev/null
+# One fixed bucket, emptied before and deleted after: SeaweedFS gives every bucket volumes of
+# its own, and repeated runs with a bucket each would use them up.
+bucket=reg-cluster-bench
+s3req() { curl -s -o /dev/null -X "$1" --aws-sigv4 aws:amz:us-east-1:s3 --user minioadmin:minioadmin "$S3/$bucket"; }
+s3req DELETE; s3req PUT
 export AWS_ENDPOINT_URL=$S3 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=minioadmin AWS_SECRET_ACCESS_KEY=minioadmin
 TOKEN=bench-token-$$
 builds=$tmp/builds

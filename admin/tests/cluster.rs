@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::backends::{require, run};
+use support::backends::{require, TempBucket};
 use support::postgres::Postgres;
 use support::{versioned_code, Gateway};
 
@@ -20,22 +20,6 @@ const S3_ENV: [(&str, &str); 4] = [
     ("AWS_ACCESS_KEY_ID", "minioadmin"),
     ("AWS_SECRET_ACCESS_KEY", "minioadmin"),
 ];
-
-fn make_bucket(name: &str) {
-    run(
-        "curl",
-        &[
-            "-sf",
-            "-X",
-            "PUT",
-            "--aws-sigv4",
-            "aws:amz:us-east-1:s3",
-            "--user",
-            "minioadmin:minioadmin",
-            &format!("http://127.0.0.1:9000/{name}"),
-        ],
-    );
-}
 
 /// The cluster's secrets key file (the same for every node).
 fn key_file() -> &'static str {
@@ -232,10 +216,9 @@ fn three_nodes_share_one_store_and_one_bucket() {
 }
 
 fn scenario(pg: &Postgres) {
-    let bucket = format!("reg-cluster-{}", std::process::id());
-    make_bucket(&bucket);
+    let bucket = TempBucket::make("reg-cluster-test");
     let store = pg.url();
-    let artifacts = format!("s3://{bucket}/libs");
+    let artifacts = format!("s3://{}/libs", bucket.0);
     let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().expect("tmp")).collect();
     let a = node(dirs[0].path(), "a", &store, &artifacts);
     let b = node(dirs[1].path(), "b", &store, &artifacts);

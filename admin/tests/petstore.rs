@@ -160,13 +160,8 @@ fn petstore_on_mysql() {
 #[test]
 fn petstore_on_minio() {
     require("S3 (SeaweedFS)", 9000);
-    run(
-        "minio",
-        &[(
-            "PETSTORE_BUCKET",
-            format!("petstore-{}", std::process::id()),
-        )],
-    );
+    let bucket = support::backends::TempBucket::named(format!("petstore-{}", std::process::id()));
+    run("minio", &[("PETSTORE_BUCKET", bucket.0.clone())]);
 }
 
 #[test]

@@ -44,6 +44,7 @@ fn minio_through_a_compiled_handler_and_the_object_routes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let gw = Gateway::start(dir.path(), &[]);
     let bucket = format!("gw-test-{}", std::process::id());
+    let _gone = support::backends::TempBucket::named(&bucket);
     let svc = gw.service(
         "uploads",
         "minio",

@@ -43,6 +43,7 @@ fn storage_on_object_storage() {
     let dir = tempfile::tempdir().expect("tempdir");
     let gw = Gateway::start(dir.path(), &[]);
     let bucket = format!("gw-store-{}", std::process::id());
+    let _gone = support::backends::TempBucket::named(&bucket);
     let svc = gw.service(
         "minio",
         "minio",

@@ -46,3 +46,49 @@ pub fn run(program: &str, args: &[&str]) -> String {
 pub fn ca() -> String {
     svc_home().join("tls/ca.pem").display().to_string()
 }
+
+/// A bucket on the test S3 server (SeaweedFS on 9000) that is deleted, with what is in it,
+/// when dropped. SeaweedFS gives every bucket volumes of its own and has a fixed number of
+/// them, so tests must not leave buckets behind run after run.
+pub struct TempBucket(pub String);
+
+fn bucket_request(method: &str, name: &str) -> String {
+    let out = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", method])
+        .args([
+            "--aws-sigv4",
+            "aws:amz:us-east-1:s3",
+            "--user",
+            "minioadmin:minioadmin",
+        ])
+        .arg(format!("http://127.0.0.1:9000/{name}"))
+        .output()
+        .unwrap_or_else(|e| panic!("curl not runnable ({e})"));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+impl TempBucket {
+    /// A bucket name to be made by the code under test; deleted on drop.
+    pub fn named(name: impl Into<String>) -> TempBucket {
+        TempBucket(name.into())
+    }
+
+    /// Makes the bucket now (emptied first if a killed run left it).
+    pub fn make(name: impl Into<String>) -> TempBucket {
+        let b = TempBucket(name.into());
+        bucket_request("DELETE", &b.0);
+        assert_eq!(
+            bucket_request("PUT", &b.0),
+            "200",
+            "creating bucket {}",
+            b.0
+        );
+        b
+    }
+}
+
+impl Drop for TempBucket {
+    fn drop(&mut self) {
+        bucket_request("DELETE", &self.0);
+    }
+}
