@@ -183,6 +183,7 @@ impl Cluster {
         loop {
             tokio::select! {
                 () = self.wake.notified() => {}
+                () = self.lifecycle.build_finished().notified() => {}
                 () = tokio::time::sleep(self.interval) => {}
             }
             if let Err(e) = self.reconcile_once().await {
@@ -235,7 +236,7 @@ impl Cluster {
             }
         }
         let (report, endpoints) = self.lifecycle.reconcile().await?;
-        if report.loaded + report.stopped + report.failed > 0 {
+        if report.loaded + report.stopped + report.failed + report.building > 0 {
             tracing::info!(?report, "reconciled with the store");
         }
         let domains = self.store.list_domains().await?;

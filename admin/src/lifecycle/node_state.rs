@@ -4,7 +4,7 @@
 //! store: one node's build or failure is not the cluster's.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -30,6 +30,10 @@ pub struct NodeState {
     served_libs: Mutex<HashMap<String, String>>,
     vars_seen: Mutex<HashMap<String, u64>>,
     failures: Mutex<HashMap<String, Failure>>,
+    /// Endpoints whose deployed code this node is building for itself (in the background).
+    building: Mutex<HashSet<String>>,
+    /// Woken when such a build ends: the reconcile serves what it built.
+    wake: tokio::sync::Notify,
 }
 
 fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -51,12 +55,28 @@ impl NodeState {
             .cloned()
     }
 
-    /// Records a library this node built for `version` of the endpoint; earlier versions'
-    /// builds are forgotten (the sweep may remove them).
+    /// Records a library this node built for `version` of the endpoint; builds of earlier
+    /// versions are forgotten (the sweep may remove them).
     pub fn set_local_build(&self, id: &str, version: i64, library: String) {
         let mut builds = locked(&self.local_builds);
-        builds.retain(|(e, _), _| e != id);
+        builds.retain(|(e, v), _| e != id || *v > version);
         builds.insert((id.to_string(), version), library);
+    }
+
+    /// Marks the endpoint as being built here; false when a build of it already runs.
+    pub fn begin_build(&self, id: &str) -> bool {
+        locked(&self.building).insert(id.to_string())
+    }
+
+    /// A build of the endpoint ended: the reconcile is woken to serve it.
+    pub fn end_build(&self, id: &str) {
+        locked(&self.building).remove(id);
+        self.wake.notify_one();
+    }
+
+    /// Notified when a background build ends.
+    pub fn wake(&self) -> &tokio::sync::Notify {
+        &self.wake
     }
 
     /// Every library this node built itself (kept by the sweep).

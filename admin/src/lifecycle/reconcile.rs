@@ -23,12 +23,17 @@ pub struct ReconcileReport {
     pub stopped: usize,
     /// Endpoints this node could not serve (see `GET /api/nodes`).
     pub failed: usize,
+    /// Endpoints whose deployed code this node is building for itself.
+    pub building: usize,
 }
 
 enum Converged {
     Unchanged,
     Loaded,
     Stopped,
+    /// A build of the deployed code runs in the background; the reconcile that follows it
+    /// serves the result.
+    Building,
 }
 
 /// What serves: the deployed version of a running endpoint.
@@ -97,6 +102,7 @@ impl Lifecycle {
             Ok(Converged::Unchanged) => {}
             Ok(Converged::Loaded) => report.loaded += 1,
             Ok(Converged::Stopped) => report.stopped += 1,
+            Ok(Converged::Building) => report.building += 1,
             Err(LifecycleError::Store(e)) => return Err(e),
             Err(e) => {
                 tracing::error!(endpoint = %ep.id, "not served on this node: {e}");
@@ -163,7 +169,7 @@ impl Lifecycle {
             // node never loads that library; it builds the deployed code itself.
             tracing::warn!(endpoint = %ep.id, version = deployed.version,
                 "deployed by a node with another ABI fingerprint; building the deployed code locally");
-            self.build_locally(&ep, &deployed).await?;
+            return Ok(self.build_in_background(&ep, &deployed));
         }
         let served = self
             .serve_at(&ep, &deployed.library, deployed.version, base.as_deref())
@@ -174,9 +180,7 @@ impl Lifecycle {
                 // store, so this node builds it rather than serve nothing.
                 tracing::warn!(endpoint = %ep.id, version = deployed.version,
                     "deployed library not available here ({e}); building the deployed code locally");
-                self.build_locally(&ep, &deployed).await?;
-                self.serve_at(&ep, &deployed.library, deployed.version, base.as_deref())
-                    .await?;
+                return Ok(self.build_in_background(&ep, &deployed));
             }
             other => {
                 other?;
@@ -188,23 +192,40 @@ impl Lifecycle {
         Ok(Converged::Loaded)
     }
 
-    /// Builds the deployed code of `ep` on this node and keeps the library as this node's
-    /// build of that version (never recorded in the store).
-    async fn build_locally(
-        &self,
-        ep: &Endpoint,
-        deployed: &Deployed,
-    ) -> Result<(), LifecycleError> {
-        let built = self
-            .compiler
-            .compile(&ep.id, &deployed.code, &deployed.dependencies)
-            .await?;
-        self.node.set_local_build(
-            &ep.id,
-            deployed.version,
-            built.library.display().to_string(),
-        );
-        self.compiler.settled(&built.library);
-        Ok(())
+    /// Builds the deployed code of `ep` on this node, in the background (the reconcile goes
+    /// on with the other endpoints meanwhile), and keeps the library as this node's build of
+    /// that version (never recorded in the store); the reconcile that follows serves it.
+    fn build_in_background(&self, ep: &Endpoint, deployed: &Deployed) -> Converged {
+        if !self.node.begin_build(&ep.id) {
+            return Converged::Building;
+        }
+        let me = self.clone();
+        let (id, version) = (ep.id.clone(), deployed.version);
+        let (code, deps) = (deployed.code.clone(), deployed.dependencies.clone());
+        tokio::spawn(async move {
+            match me.compiler.compile(&id, &code, &deps).await {
+                Ok(built) => {
+                    me.node
+                        .set_local_build(&id, version, built.library.display().to_string());
+                    me.compiler.settled(&built.library);
+                    tracing::info!(endpoint = %id, version, "deployed code built on this node");
+                }
+                Err(e) => {
+                    let e = LifecycleError::from(e);
+                    tracing::error!(endpoint = %id, version, "building the deployed code on this node failed: {e}");
+                    me.node.set_error(&id, Some(e.to_string()));
+                    let for_good = matches!(e, LifecycleError::CompileFailed(_));
+                    me.node.failed(&id, Some(version), for_good);
+                }
+            }
+            me.node.end_build(&id);
+        });
+        Converged::Building
+    }
+
+    /// Woken when a build of deployed code on this node ends (the reconcile waits on it
+    /// besides notifications and its timer).
+    pub fn build_finished(&self) -> &tokio::sync::Notify {
+        self.node.wake()
     }
 }
