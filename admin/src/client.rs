@@ -63,6 +63,10 @@ pub enum Command {
         #[arg(long)]
         deps: Option<std::path::PathBuf>,
     },
+    /// The gateway nodes on this store (cluster mode): state, version, gateway address, last
+    /// heartbeat and what each serves; endpoints the nodes disagree on are listed last, and
+    /// make the command exit 1.
+    Nodes,
     /// Exits 0 when the management API answers `GET /api/health` as healthy, 1 otherwise
     /// (a container `HEALTHCHECK` or a supervisor's probe; no token needed).
     Health,
@@ -171,6 +175,9 @@ pub enum ClientError {
     /// The health check answered, but not healthy.
     #[error("unhealthy: {0}")]
     Unhealthy(String),
+    /// The cluster's nodes serve an endpoint at different versions.
+    #[error("the nodes disagree: {0}")]
+    Disagree(String),
     /// `--admin-ca` holds no usable certificate.
     #[error("--admin-ca {0}: {1}")]
     Ca(String, String),
@@ -585,6 +592,39 @@ pub fn run(
                 (0, _) => println!("no changes: the gateway already matches {}", file.display()),
                 (n, true) => println!("{n} changes planned (dry run: nothing changed)"),
                 (n, false) => println!("{n} changes applied"),
+            }
+        }
+        Command::Nodes => {
+            let v = api.call("GET", "/nodes", None)?;
+            for n in v["nodes"].as_array().into_iter().flatten() {
+                let serving: Vec<String> = n["serving"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(id, s)| match s["version"].as_i64() {
+                        Some(v) => format!("{id}=v{v}"),
+                        None => format!("{id}=not served"),
+                    })
+                    .collect();
+                println!(
+                    "{:<20} {:<5} {:<8} {:<22} heartbeat {} s ago  {}",
+                    n["id"].as_str().unwrap_or_default(),
+                    n["state"].as_str().unwrap_or_default(),
+                    n["version"].as_str().unwrap_or_default(),
+                    n["gateway_address"].as_str().unwrap_or_default(),
+                    n["heartbeat_age_seconds"].as_i64().unwrap_or_default(),
+                    serving.join(" ")
+                );
+            }
+            let split = v["disagreements"].as_object().cloned().unwrap_or_default();
+            for (id, by_node) in &split {
+                println!("endpoint {id} is not served at one version on every node: {by_node}");
+            }
+            if !split.is_empty() {
+                return Err(ClientError::Disagree(format!(
+                    "{} endpoint(s) served at different versions",
+                    split.len()
+                )));
             }
         }
         Command::Service(ServiceCmd::List) => {

@@ -270,6 +270,31 @@ fn scenario(pg: &Postgres) {
         );
     }
     assert_eq!(listed["disagreements"], json!({}), "{listed}");
+    // The command-line client lists them too.
+    let out = Command::new(env!("CARGO_BIN_EXE_rust-edge-gateway"))
+        .args([
+            "--admin-url",
+            &format!("http://{}", c.admin),
+            "--admin-token",
+            TOKEN,
+            "nodes",
+        ])
+        .output()
+        .expect("rust-edge-gateway nodes");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for name in ["a", "b", "c"] {
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("{name} "))
+                && l.contains(" up ")
+                && l.contains(&format!("{id}=v1"))),
+            "{text}"
+        );
+    }
 
     // A certificate uploaded through A is served by B and C; its key is sealed in the
     // store; deleted through B, it is gone everywhere.
