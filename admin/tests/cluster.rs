@@ -623,6 +623,26 @@ fn scenario(pg: &Postgres) {
     }
     drop(d);
 
+    // A row this version cannot read (as a newer gateway might write during a rolling
+    // upgrade) does not stop the nodes from following the store: that endpoint stays as it
+    // serves, and the others are deployed as usual.
+    let forged = pg.psql(
+        "gateway",
+        &format!("UPDATE endpoints SET status = 'a-status-of-version-n+1' WHERE id = '{spin}'"),
+    );
+    assert!(forged.contains("UPDATE 1"), "{forged}");
+    compile(&a, &id);
+    start(&a, &id);
+    until_served(&[&a, &b, &c], 7, Duration::from_secs(10));
+    for n in [&a, &b, &c] {
+        until_answers(n, "/spin?ms=1", 200, "spun_ms", Duration::from_secs(3));
+    }
+    let restored = pg.psql(
+        "gateway",
+        &format!("UPDATE endpoints SET status = 'running' WHERE id = '{spin}'"),
+    );
+    assert!(restored.contains("UPDATE 1"), "{restored}");
+
     // Request counters add up over the nodes.
     let (s, v) = a.api("GET", "/stats?scope=cluster", None);
     assert_eq!(s, 200, "{v}");

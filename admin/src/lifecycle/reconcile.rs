@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::node_state::digest;
 use super::{publish_vars, Lifecycle, LifecycleError};
 use crate::serving::StartError;
-use crate::store::endpoints::{status, Deployed, Endpoint, EndpointFilter};
+use crate::store::endpoints::{status, Deployed, Endpoint};
 use crate::store::StoreError;
 
 /// What one reconcile changed on this node.
@@ -50,17 +50,33 @@ impl Lifecycle {
     /// docs). Run on every change notification and on a timer. Returns what changed and
     /// the endpoints as listed.
     pub async fn reconcile(&self) -> Result<(ReconcileReport, Vec<Endpoint>), StoreError> {
-        let endpoints = self
-            .store
-            .list_endpoints(&EndpointFilter::default())
-            .await?;
+        let (endpoints, unreadable) = self.store.list_endpoints_readable().await?;
         let bases = self.store.collection_base_paths().await?;
         let mut report = ReconcileReport::default();
-        let known: HashSet<&str> = endpoints.iter().map(|e| e.id.as_str()).collect();
+        // An endpoint whose row this node cannot read stays as it serves here.
+        for (id, why) in &unreadable {
+            tracing::warn!(endpoint = %id, "left as it is on this node: {why}");
+            self.node.set_error(
+                id,
+                Some(format!("this node cannot read its stored row: {why}")),
+            );
+        }
+        let known: HashSet<&str> = endpoints
+            .iter()
+            .map(|e| e.id.as_str())
+            .chain(unreadable.iter().map(|(id, _)| id.as_str()))
+            .collect();
         for spec in self.serving.registry().specs() {
-            if known.contains(spec.id.as_str())
-                || self.store.get_endpoint(&spec.id).await?.is_some()
-            {
+            if known.contains(spec.id.as_str()) {
+                continue;
+            }
+            let gone = match self.store.get_endpoint(&spec.id).await {
+                Ok(found) => found.is_none(),
+                Err(e) if e.is_unavailable() => return Err(e),
+                // Written meanwhile by a newer node: not gone.
+                Err(_) => false,
+            };
+            if !gone {
                 continue;
             }
             tracing::info!(endpoint = %spec.id, "deleted through another node: no longer served");

@@ -445,6 +445,26 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
+    /// Every endpoint this node can read, and the ids (with the reason) of those it cannot:
+    /// a row a newer gateway wrote with a value this one does not know must not stop a
+    /// cluster node from following the others.
+    pub async fn list_endpoints_readable(
+        &self,
+    ) -> Result<(Vec<Endpoint>, Vec<(String, String)>), StoreError> {
+        let rows = sqlx::query("SELECT * FROM endpoints ORDER BY created_at, rowid")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut read = Vec::with_capacity(rows.len());
+        let mut unreadable = Vec::new();
+        for r in &rows {
+            match from_row(r) {
+                Ok(e) => read.push(e),
+                Err(e) => unreadable.push((r.try_get("id")?, e.to_string())),
+            }
+        }
+        Ok((read, unreadable))
+    }
+
     /// One endpoint.
     pub async fn get_endpoint(&self, id: &str) -> Result<Option<Endpoint>, StoreError> {
         let row = sqlx::query("SELECT * FROM endpoints WHERE id = $1")
