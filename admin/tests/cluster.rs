@@ -374,6 +374,38 @@ fn scenario(pg: &Postgres) {
         until_answers(n, "/vars", 404, "", Duration::from_secs(10));
     }
 
+    // A service activated through A gets an actor on B and C too (each node connects to
+    // the backend itself); deactivated through C, it stops everywhere.
+    let svc = a.service(
+        "kv",
+        "sqlite",
+        json!({"path": "kv.db", "create_if_missing": true}),
+    );
+    a.activate(&svc);
+    let has_actor = |gw: &Gateway| {
+        gw.metrics_text()
+            .lines()
+            .any(|l| l.starts_with("reg_service_calls_total{") && l.contains("service=\"kv\""))
+    };
+    let started = Instant::now();
+    while !(has_actor(&b) && has_actor(&c)) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no kv actor on B and C"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (s, v) = c.api("POST", &format!("/services/{svc}/deactivate"), None);
+    assert_eq!(s, 200, "{v}");
+    let started = Instant::now();
+    while has_actor(&a) || has_actor(&b) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the kv actor still runs on A or B"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
     // A hot swap through B while wrk loads A and C: every request answered.
     edit(&b, &id, 2);
     compile(&b, &id);

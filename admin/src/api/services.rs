@@ -89,8 +89,15 @@ pub async fn update(
         // The running actor keeps the old settings until it is replaced: restart it with
         // the new ones (queued calls finish on the old client first).
         if let Some(full) = s.store.service_with_secrets(&id).await? {
-            if let Err(e) = s.services.activate(&actors::def(&full), false).await {
-                tracing::warn!(service = %id, error = %e, "restart with new settings failed");
+            match s.services.activate(&actors::def(&full), false).await {
+                Ok(()) => {
+                    if let Some(c) = &s.cluster {
+                        c.service_started_here(&full);
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(service = %id, error = %e, "restart with new settings failed")
+                }
             }
         }
     }
@@ -146,6 +153,9 @@ pub async fn activate(State(s): State<AppState>, Path(id): Path<String>) -> ApiR
         ));
     }
     s.store.set_service_active(&id, true).await?;
+    if let Some(c) = &s.cluster {
+        c.service_started_here(&svc);
+    }
     Ok(ok(json!({
         "id": svc.id,
         "name": svc.name,

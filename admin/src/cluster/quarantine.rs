@@ -90,9 +90,17 @@ impl QuarantineSync {
 
 /// A deploy or start lifted the quarantine of `scope` here: the other nodes lift it too.
 pub async fn lifted(store: &Store, scope: i64) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM quarantines WHERE scope = $1")
+    // Looked up first: the table's statement trigger would wake every node on every deploy,
+    // quarantined or not.
+    let held: Option<(i64,)> = sqlx::query_as("SELECT scope FROM quarantines WHERE scope = $1")
         .bind(scope)
-        .execute(store.pool())
+        .fetch_optional(store.pool())
         .await?;
+    if held.is_some() {
+        sqlx::query("DELETE FROM quarantines WHERE scope = $1")
+            .bind(scope)
+            .execute(store.pool())
+            .await?;
+    }
     Ok(())
 }

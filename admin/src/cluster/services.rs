@@ -46,6 +46,13 @@ impl ServiceSync {
         Ok(())
     }
 
+    /// This node's API started the actor of `s` (an activation, or a restart with new
+    /// settings): the reconcile must not start it again.
+    pub fn started_here(&self, s: &Service) {
+        locked(&self.started).insert(s.id.clone(), definition(s));
+        locked(&self.failed).remove(&s.id);
+    }
+
     /// Starts, restarts (a changed definition) and stops actors to match the store, and
     /// loads every binding again. Returns how many actors changed.
     pub async fn reconcile(

@@ -116,6 +116,11 @@ impl Cluster {
         }
     }
 
+    /// This node's API started the actor of `s`.
+    pub fn service_started_here(&self, s: &crate::store::services::Service) {
+        self.service_sync.started_here(s);
+    }
+
     /// The cluster's secrets key, when the node was given one.
     pub fn secret_key(&self) -> Option<&SecretKey> {
         self.secret_key.as_ref()
