@@ -181,11 +181,6 @@ impl Serving {
         self.registry.spec(id)
     }
 
-    /// The ids of every served endpoint.
-    pub fn served_ids(&self) -> Vec<String> {
-        self.registry.specs().into_iter().map(|s| s.id).collect()
-    }
-
     /// Whether an endpoint is loaded.
     pub fn is_serving(&self, id: &str) -> bool {
         self.registry.current(id).is_some()

@@ -12,29 +12,14 @@ use crate::cluster::nodes::{self, Node, DOWN_AFTER_SECS};
 pub async fn list(State(state): State<AppState>) -> ApiResult {
     let list: Vec<Node> = match &state.cluster {
         Some(c) => nodes::list(c.store()).await?,
-        None => {
-            let serving = state
-                .serving
-                .registry()
-                .specs()
-                .into_iter()
-                .map(|s| (s.id, serde_json::json!({ "version": s.version })))
-                .collect();
-            let n = &state.node;
-            vec![Node {
-                id: n.id.clone(),
-                gateway_address: n.gateway_address.clone(),
-                admin_address: n.admin_address.clone(),
-                version: n.version.clone(),
-                fingerprint: n.fingerprint.clone(),
-                started_at: n.started_at.clone(),
-                last_heartbeat: crate::store::now(),
-                heartbeat_age_seconds: 0,
-                state: "up",
-                serving,
-                stats: serde_json::Value::Null,
-            }]
-        }
+        None => vec![Node {
+            info: state.node.clone(),
+            last_heartbeat: crate::store::now(),
+            heartbeat_age_seconds: 0,
+            state: "up",
+            serving: nodes::serving_report(&state.serving, Default::default()),
+            stats: serde_json::Value::Null,
+        }],
     };
     Ok(ok(serde_json::json!({
         "cluster": state.cluster.is_some(),

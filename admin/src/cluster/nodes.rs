@@ -7,6 +7,7 @@ use serde_json::Value as JsonValue;
 use sqlx::Row;
 
 use super::NodeInfo;
+use crate::serving::Serving;
 use crate::store::{Store, StoreError};
 
 /// A node that has not heartbeated for this long is shown as down.
@@ -15,18 +16,9 @@ pub const DOWN_AFTER_SECS: i64 = 10;
 /// A node as `GET /api/nodes` returns it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Node {
-    /// Its `--node-id`.
-    pub id: String,
-    /// Where its gateway port listens.
-    pub gateway_address: String,
-    /// Where its admin API listens.
-    pub admin_address: String,
-    /// The gateway version it runs.
-    pub version: String,
-    /// Its handler ABI fingerprint.
-    pub fingerprint: String,
-    /// When it started.
-    pub started_at: String,
+    /// Its id, addresses, version, fingerprint and start.
+    #[serde(flatten)]
+    pub info: NodeInfo,
     /// Its last heartbeat.
     pub last_heartbeat: String,
     /// Seconds since its last heartbeat.
@@ -85,12 +77,14 @@ pub async fn list(store: &Store) -> Result<Vec<Node>, StoreError> {
             let serving: String = r.try_get("serving")?;
             let stats: String = r.try_get("stats")?;
             Ok(Node {
-                id: r.try_get("id")?,
-                gateway_address: r.try_get("gateway_address")?,
-                admin_address: r.try_get("admin_address")?,
-                version: r.try_get("version")?,
-                fingerprint: r.try_get("fingerprint")?,
-                started_at: r.try_get("started_at")?,
+                info: NodeInfo {
+                    id: r.try_get("id")?,
+                    gateway_address: r.try_get("gateway_address")?,
+                    admin_address: r.try_get("admin_address")?,
+                    version: r.try_get("version")?,
+                    fingerprint: r.try_get("fingerprint")?,
+                    started_at: r.try_get("started_at")?,
+                },
                 last_heartbeat: r.try_get("heartbeat_at")?,
                 heartbeat_age_seconds: age,
                 state: if age > DOWN_AFTER_SECS { "down" } else { "up" },
@@ -99,6 +93,27 @@ pub async fn list(store: &Store) -> Result<Vec<Node>, StoreError> {
             })
         })
         .collect()
+}
+
+/// Endpoint id -> `{version}` for what this node serves; with `errors`, also
+/// `{version: null, error}` (or the served version with the error) for what it fails to serve.
+pub fn serving_report(
+    serving: &Serving,
+    errors: std::collections::HashMap<String, String>,
+) -> BTreeMap<String, JsonValue> {
+    let mut out: BTreeMap<String, JsonValue> = serving
+        .registry()
+        .specs()
+        .into_iter()
+        .map(|s| (s.id, serde_json::json!({ "version": s.version })))
+        .collect();
+    for (id, error) in errors {
+        out.entry(id)
+            .or_insert_with(|| serde_json::json!({ "version": null }))
+            .as_object_mut()
+            .map(|o| o.insert("error".into(), error.into()));
+    }
+    out
 }
 
 /// Endpoints whose nodes that are up do not all serve the same version (or some serve it
@@ -119,7 +134,7 @@ pub fn disagreements(nodes: &[Node]) -> BTreeMap<String, BTreeMap<String, JsonVa
                     .and_then(|s| s.get("version"))
                     .cloned()
                     .unwrap_or(JsonValue::Null);
-                (n.id.clone(), v)
+                (n.info.id.clone(), v)
             })
             .collect();
         let mut distinct: Vec<&JsonValue> = versions.values().collect();
@@ -178,12 +193,14 @@ mod tests {
 
     fn node(id: &str, state: &'static str, serving: JsonValue, stats: JsonValue) -> Node {
         Node {
-            id: id.into(),
-            gateway_address: String::new(),
-            admin_address: String::new(),
-            version: String::new(),
-            fingerprint: String::new(),
-            started_at: String::new(),
+            info: NodeInfo {
+                id: id.into(),
+                gateway_address: String::new(),
+                admin_address: String::new(),
+                version: String::new(),
+                fingerprint: String::new(),
+                started_at: String::new(),
+            },
             last_heartbeat: String::new(),
             heartbeat_age_seconds: 0,
             state,

@@ -361,21 +361,7 @@ impl Cluster {
     /// Endpoint id -> `{version}` for what this node serves, `{version: null, error}` for
     /// what it fails to serve.
     pub fn serving_report(&self) -> BTreeMap<String, JsonValue> {
-        let mut out: BTreeMap<String, JsonValue> = self
-            .lifecycle
-            .serving()
-            .registry()
-            .specs()
-            .into_iter()
-            .map(|s| (s.id, serde_json::json!({ "version": s.version })))
-            .collect();
-        for (id, error) in self.lifecycle.node_errors() {
-            out.entry(id)
-                .or_insert_with(|| serde_json::json!({ "version": null }))
-                .as_object_mut()
-                .map(|o| o.insert("error".into(), error.into()));
-        }
-        out
+        nodes::serving_report(self.lifecycle.serving(), self.lifecycle.node_errors())
     }
 
     /// The store (for `GET /api/nodes`).
