@@ -160,23 +160,25 @@ fn no_failures(child: Child, what: &str) -> u64 {
     let out = child.wait_with_output().expect("wrk");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{what}: {text}");
-    let requests: u64 = text
-        .lines()
-        .find(|l| l.contains("requests in"))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+    let requests = support::wrk_requests(&text);
     assert!(
         requests > 500,
         "{what}: wrk made only {requests} requests\n{text}"
     );
     for bad in ["Socket errors", "Non-2xx"] {
-        assert!(
-            !text.lines().any(|l| l.trim().starts_with(bad)),
-            "{what}: {text}"
-        );
+        assert_eq!(support::wrk_line(&text, bad), None, "{what}: {text}");
     }
     requests
+}
+
+/// Polls `cond` until it holds; fails with `what` after `within`. How long it took.
+fn wait_until(within: Duration, what: &str, mut cond: impl FnMut() -> bool) -> Duration {
+    let started = Instant::now();
+    while !cond() {
+        assert!(started.elapsed() < within, "{what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    started.elapsed()
 }
 
 /// Waits until the node's writes go through again (the store came back); the node.
@@ -307,18 +309,12 @@ fn scenario(pg: &Postgres) {
             .as_array()
             .is_some_and(|l| l.iter().any(|c| c["id"] == cert_id.as_str()))
     };
-    let started = Instant::now();
-    while !(has_cert(&b) && has_cert(&c)) {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the certificate did not reach B and C"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    eprintln!(
-        "a certificate added through A is served by B and C after {:?}",
-        started.elapsed()
+    let took = wait_until(
+        Duration::from_secs(10),
+        "the certificate did not reach B and C",
+        || has_cert(&b) && has_cert(&c),
     );
+    eprintln!("a certificate added through A is served by B and C after {took:?}");
     let sealed = pg.psql("gateway", "SELECT key_sealed FROM certificates");
     assert!(
         sealed.contains("(1 row)") && !sealed.contains("PRIVATE"),
@@ -326,14 +322,11 @@ fn scenario(pg: &Postgres) {
     );
     let (s, v) = b.api("DELETE", &format!("/certificates/{cert_id}"), None);
     assert_eq!(s, 200, "{v}");
-    let started = Instant::now();
-    while has_cert(&a) || has_cert(&c) {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the deleted certificate is still served"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until(
+        Duration::from_secs(10),
+        "the deleted certificate is still served",
+        || !(has_cert(&a) || has_cert(&c)),
+    );
 
     // Variables set through B reach A and C (no recompile, no swap); a stop through C and a
     // delete through B reach every node.
@@ -387,24 +380,16 @@ fn scenario(pg: &Postgres) {
             .lines()
             .any(|l| l.starts_with("reg_service_calls_total{") && l.contains("service=\"kv\""))
     };
-    let started = Instant::now();
-    while !(has_actor(&b) && has_actor(&c)) {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "no kv actor on B and C"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until(Duration::from_secs(10), "no kv actor on B and C", || {
+        has_actor(&b) && has_actor(&c)
+    });
     let (s, v) = c.api("POST", &format!("/services/{svc}/deactivate"), None);
     assert_eq!(s, 200, "{v}");
-    let started = Instant::now();
-    while has_actor(&a) || has_actor(&b) {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the kv actor still runs on A or B"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until(
+        Duration::from_secs(10),
+        "the kv actor still runs on A or B",
+        || !(has_actor(&a) || has_actor(&b)),
+    );
 
     // A hot swap through B while wrk loads A and C: every request answered.
     edit(&b, &id, 2);

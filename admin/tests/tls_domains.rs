@@ -322,10 +322,6 @@ fn the_admin_api_serves_https_with_its_own_certificate() {
     );
 }
 
-fn wrk_line<'a>(out: &'a str, start: &str) -> Option<&'a str> {
-    out.lines().map(str::trim).find(|l| l.starts_with(start))
-}
-
 #[test]
 fn rotating_a_certificate_under_wrk_over_32_https_connections_loses_nothing() {
     let ca = Ca::new();
@@ -399,13 +395,8 @@ fn rotating_a_certificate_under_wrk_over_32_https_connections_loses_nothing() {
         "{text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let requests: u64 = text
-        .lines()
-        .find(|l| l.contains("requests in"))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+    let requests = support::wrk_requests(&text);
     assert!(requests > 1000, "wrk made only {requests} requests\n{text}");
-    assert_eq!(wrk_line(&text, "Socket errors"), None, "{text}");
-    assert_eq!(wrk_line(&text, "Non-2xx"), None, "{text}");
+    assert_eq!(support::wrk_line(&text, "Socket errors"), None, "{text}");
+    assert_eq!(support::wrk_line(&text, "Non-2xx"), None, "{text}");
 }

@@ -347,3 +347,17 @@ impl Gateway {
         )
     }
 }
+
+/// The first line of wrk's summary that starts with `start` (`Socket errors`, `Non-2xx`).
+pub fn wrk_line<'a>(out: &'a str, start: &str) -> Option<&'a str> {
+    out.lines().map(str::trim).find(|l| l.starts_with(start))
+}
+
+/// The number of requests wrk's summary counts (`N requests in ...`; 0 when absent).
+pub fn wrk_requests(out: &str) -> u64 {
+    out.lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
