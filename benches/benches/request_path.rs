@@ -8,6 +8,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use rust_edge_gateway_dataplane::http::encode::{encode, Framing};
 use rust_edge_gateway_dataplane::http::parse::parse_head;
+use rust_edge_gateway_dataplane::http::head_text::HeadText;
 use rust_edge_gateway_dataplane::request::{build, decode_params, Origin};
 use rust_edge_gateway_dataplane::router::{Lookup, Router};
 use rust_edge_gateway_sdk::Request;
@@ -66,7 +67,8 @@ fn request_path(c: &mut Criterion) {
                 Lookup::Found(_, p) => decode_params(p.iter()),
                 _ => panic!("route"),
             };
-            let req = build(RAW, &head, params, Vec::new(), &origin);
+            let text = HeadText::new(RAW, &head);
+            let req = build(&text, &head, params, Vec::new(), &origin);
             let request_id = req.request_id.clone();
             let Some(fut) = lib.call_async(ctx(), req) else {
                 panic!("async entry")

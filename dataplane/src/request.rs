@@ -9,11 +9,8 @@ use std::net::{IpAddr, SocketAddr};
 use percent_encoding::percent_decode_str;
 use rust_edge_gateway_sdk::{Body, Request};
 
+use crate::http::head_text::HeadText;
 use crate::http::parse::Head;
-
-fn text(buf: &[u8], r: (usize, usize)) -> &str {
-    std::str::from_utf8(&buf[r.0..r.1]).unwrap_or_default()
-}
 
 fn valid_request_id(id: &str) -> bool {
     (1..=128).contains(&id.len())
@@ -67,7 +64,7 @@ pub fn decode_params<'a, 'b>(
 /// incoming `x-request-id` is found in the parsed head and `x-forwarded-for` is looked up
 /// only behind a trusted proxy, so the common request hashes no header name twice.
 pub fn build(
-    buf: &[u8],
+    text: &HeadText<'_>,
     head: &Head,
     params: HashMap<String, String>,
     body: Vec<u8>,
@@ -79,20 +76,15 @@ pub fn build(
     let mut incoming_id: Option<&str> = None;
     let mut ids = 0;
     for (name, value) in &head.headers {
-        let name = text(buf, *name);
-        let raw = &buf[value.0..value.1];
+        let name = text.get(*name);
+        let value = text.lossy(*value);
         if name.eq_ignore_ascii_case("x-request-id") {
             ids += 1;
-            incoming_id = std::str::from_utf8(raw)
-                .ok()
-                .filter(|v| valid_request_id(v));
+            incoming_id = match &value {
+                std::borrow::Cow::Borrowed(v) if valid_request_id(v) => Some(v),
+                _ => None,
+            };
         }
-        // `from_utf8` has an ASCII fast path that `from_utf8_lossy` lacks; header values
-        // are nearly always ASCII.
-        let value = match std::str::from_utf8(raw) {
-            Ok(v) => std::borrow::Cow::Borrowed(v),
-            Err(_) => String::from_utf8_lossy(raw),
-        };
         headers
             .entry(name.to_ascii_lowercase())
             .and_modify(|v| {
@@ -101,7 +93,7 @@ pub fn build(
             })
             .or_insert_with(|| value.into_owned());
     }
-    let raw_query = &buf[head.query.0..head.query.1];
+    let raw_query = text.bytes(head.query);
     let pairs = if raw_query.is_empty() {
         0
     } else {
@@ -125,8 +117,8 @@ pub fn build(
     };
     let client_ip = client_ip(origin.peer, xff, origin.trusted, origin.peer_ip);
     Request {
-        method: text(buf, head.method).to_string(),
-        path: text(buf, head.path).to_string(),
+        method: text.get(head.method).to_string(),
+        path: text.get(head.path).to_string(),
         query,
         headers,
         body: (!body.is_empty()).then(|| Body::from(body)),
@@ -151,7 +143,8 @@ mod tests {
             scheme: "https",
             new_id: &|| "fresh".to_string(),
         };
-        build(head.as_bytes(), &h, HashMap::new(), Vec::new(), &origin)
+        let text = HeadText::new(head.as_bytes(), &h);
+        build(&text, &h, HashMap::new(), Vec::new(), &origin)
     }
 
     #[test]

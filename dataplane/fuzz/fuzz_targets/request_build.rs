@@ -7,6 +7,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use libfuzzer_sys::fuzz_target;
+use rust_edge_gateway_dataplane::http::head_text::HeadText;
 use rust_edge_gateway_dataplane::http::parse::parse_head;
 use rust_edge_gateway_dataplane::request::{build, decode_params, Origin};
 
@@ -36,7 +37,8 @@ fuzz_target!(|data: &[u8]| {
     let path = std::str::from_utf8(&data[head.path.0..head.path.1]).unwrap_or_default();
     let params = decode_params(path.split('/').filter(|s| !s.is_empty()).map(|s| ("p", s)));
     let body = data[head.len..].to_vec();
-    let req = build(data, &head, params, body.clone(), &origin);
+    let text = HeadText::new(data, &head);
+    let req = build(&text, &head, params, body.clone(), &origin);
     assert_eq!(req.method.as_bytes(), &data[head.method.0..head.method.1]);
     assert_eq!(req.path, path);
     if trusted.is_empty() {

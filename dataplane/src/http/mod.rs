@@ -5,6 +5,7 @@
 //! - [`body`]: `Content-Length` and chunked bodies, bounded.
 //! - [`encode`]: the response head and body, with `Date` and `Content-Length`.
 //! - [`date`]: the cached `Date` header value.
+//! - [`head_text`]: a parsed head's pieces as text, after one UTF-8 check.
 //!
 //! A request that fails any check gets a 4xx and the connection is closed: after a framing
 //! error nothing that follows on the connection can be trusted.
@@ -12,6 +13,7 @@
 pub mod body;
 pub mod date;
 pub mod encode;
+pub mod head_text;
 pub mod parse;
 
 /// Why a request was rejected before reaching a handler; each maps to a status code.

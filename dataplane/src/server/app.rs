@@ -18,16 +18,11 @@ use super::session::{App, Call};
 use crate::domain_policy;
 use crate::host::HOST_VTABLE;
 use crate::http::encode::error_response;
+use crate::http::head_text::HeadText;
 use crate::http::parse::Head;
 use crate::registry::Snapshot;
 use crate::request::{build, decode_params, Origin};
 use crate::router::Lookup;
-
-fn text(buf: &[u8], r: (usize, usize)) -> &str {
-    buf.get(r.0..r.1)
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .unwrap_or_default()
-}
 
 /// One connection's view of its core.
 pub(crate) struct Gateway {
@@ -93,15 +88,16 @@ impl App for Gateway {
 
     fn route(&self, buf: &[u8], head: &Head) -> Result<GatewayCall, Response> {
         let snap = self.core.snapshot();
+        let text = HeadText::new(buf, head);
         // An absolute-form target routes on its own authority (RFC 9112 §3.2.2).
         let host = match head.authority {
-            Some(a) => text(buf, a),
+            Some(a) => text.get(a),
             None => head
                 .host
                 .and_then(|i| head.headers.get(i))
-                .map_or("", |h| text(buf, h.1)),
+                .map_or("", |h| text.get(h.1)),
         };
-        let (method, path) = (text(buf, head.method), text(buf, head.path));
+        let (method, path) = (text.get(head.method), text.get(head.path));
         let policy = snap.policies.get(host);
         let hsts = match policy {
             Some(p) if self.scheme == "http" => {
@@ -110,7 +106,7 @@ impl App for Gateway {
                         host,
                         snap.policies.tls_port(),
                         path,
-                        text(buf, head.query),
+                        text.get(head.query),
                     );
                     return Err(Response::new(308)
                         .with_header("location", to)
@@ -210,12 +206,13 @@ impl Call for GatewayCall {
             scheme: self.scheme,
             new_id: &new_id,
         };
-        let req = build(buf, head, std::mem::take(&mut self.params), body, &origin);
+        let text = HeadText::new(buf, head);
+        let req = build(&text, head, std::mem::take(&mut self.params), body, &origin);
         self.request_id.set(&req.request_id);
         if core.access.is_some() {
             self.logged = Some((
-                text(buf, head.method).to_owned(),
-                text(buf, head.path).to_owned(),
+                text.get(head.method).to_owned(),
+                text.get(head.path).to_owned(),
                 req.client_ip.clone().unwrap_or_default(),
             ));
         }
