@@ -157,6 +157,16 @@ impl Deadline {
         });
     }
 
+    /// A fine reading to time a request with ([`Deadline::since`]).
+    pub fn stamp(&self) -> u64 {
+        self.table.clock.stamp()
+    }
+
+    /// The time since `stamp`.
+    pub fn since(&self, stamp: u64) -> Duration {
+        self.table.clock.since(stamp)
+    }
+
     /// The core's coarse clock, in milliseconds.
     pub fn now_ms(&self) -> u64 {
         self.table.clock.now_ms()

@@ -21,7 +21,7 @@ use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::rc::Rc;
 use std::task::Poll;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rust_edge_gateway_sdk::Response;
 
@@ -263,7 +263,7 @@ where
             self.buf.drain(..used);
             self.settle_buffer();
 
-            let started = Instant::now();
+            let started = self.deadline.stamp();
             let mut resp = self.call(&mut call).await?;
             if !(200..=599).contains(&resp.status) {
                 // A 1xx or 101 from a handler must not reach the wire: a front proxy could
@@ -274,7 +274,7 @@ where
                 );
                 resp = error_response(500, "handler returned a status outside 200-599");
             }
-            call.finish(&resp, started.elapsed());
+            call.finish(&resp, self.deadline.since(started));
 
             // No keep-alive once shutdown began, even for a request that started before.
             let keep_alive = !head.close && !self.app.draining();
