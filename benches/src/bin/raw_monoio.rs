@@ -4,6 +4,7 @@
 //! as the `fx_async` hello handler, so the difference to the gateway is the gateway.
 //! With `--fixed` it is the limit instead: it writes one fixed response (same length and
 //! headers, a `Date` formatted once) with no JSON and no clock read per request.
+//! A `Content-Length` body is read and skipped, so a POST load test can run against it too.
 //!
 //! `raw_monoio [--addr 127.0.0.1:9081] [--workers N] [--uring default|defer-taskrun|coop-taskrun] [--fixed]`
 
@@ -36,11 +37,30 @@ async fn serve(mut stream: TcpStream, fixed: Option<std::rc::Rc<[u8]>>) {
         loop {
             let mut headers = [httparse::EMPTY_HEADER; 64];
             let mut req = httparse::Request::new(&mut headers);
-            let n = match req.parse(&buf) {
+            let head = match req.parse(&buf) {
                 Ok(httparse::Status::Complete(n)) => n,
                 Ok(httparse::Status::Partial) => break,
                 Err(_) => return,
             };
+            let body_len = req
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                .and_then(|h| {
+                    std::str::from_utf8(h.value)
+                        .ok()?
+                        .trim()
+                        .parse::<usize>()
+                        .ok()
+                })
+                .unwrap_or(0);
+            let n = head + body_len;
+            if buf.len() < n {
+                if buf.capacity() < n {
+                    buf.reserve(n - buf.len());
+                }
+                break;
+            }
             if let Some(f) = &fixed {
                 out.extend_from_slice(f);
                 buf.drain(..n);

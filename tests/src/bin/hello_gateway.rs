@@ -1,8 +1,9 @@
 //! The dataplane serving one handler library, for load tests and the SIGTERM test.
 //!
-//! `hello_gateway [--addr 127.0.0.1:9080] [--workers N] [--handler lib.so] [--route /hello]
+//! `hello_gateway [--addr 127.0.0.1:9080] [--workers N] [--handler lib.so] [--route [METHOD ]/hello]
 //! [--uring default|defer-taskrun|coop-taskrun] [--access-log FILE]`
-//! Without `--handler` it builds and serves the `fx_async` test fixture. Prints
+//! Without `--handler` it builds and serves the `fx_async` test fixture. A route is GET
+//! unless its value names a method first (`--route "POST /json"`). Prints
 //! `listening on ADDR` once ready; SIGTERM or SIGINT drains in-flight requests and exits 0.
 
 use std::io::Write;
@@ -62,6 +63,7 @@ fn main() -> ExitCode {
     let store = Store::new();
     let lib_path = handler.unwrap_or_else(|| fixtures().lib("fx_async"));
     for (i, route) in routes.iter().enumerate() {
+        let (method, path) = route.split_once(' ').unwrap_or(("GET", route));
         let lib = match store.load(&lib_path) {
             Ok(l) => l,
             Err(e) => {
@@ -72,8 +74,8 @@ fn main() -> ExitCode {
         let spec = EndpointSpec {
             id: format!("route-{i}"),
             domain: "*".into(),
-            method: "GET".into(),
-            path: route.clone(),
+            method: method.into(),
+            path: path.into(),
             max_body: 1 << 20,
             timeout: Duration::from_secs(30),
             scope: 0,
