@@ -60,6 +60,42 @@ pub fn decode_params<'a, 'b>(
     .collect()
 }
 
+/// The decoded query string (`application/x-www-form-urlencoded`, as `form_urlencoded`
+/// reads it: pairs split on `&`, empty ones skipped, `+` a space, percent-decoded, a
+/// repeated name keeps its last value). A pair with neither `%` nor `+` is copied as it
+/// is: `form_urlencoded` went through its decoder for every byte of every pair, ~800
+/// instructions a pair under callgrind.
+pub fn query_map(text: &HeadText<'_>, r: (usize, usize)) -> HashMap<String, String> {
+    let raw = text.bytes(r);
+    if raw.is_empty() {
+        return HashMap::new();
+    }
+    let mut query = HashMap::with_capacity(memchr::memchr_iter(b'&', raw).count() + 1);
+    match text.try_get(r) {
+        Some(q) => {
+            for pair in q.split('&').filter(|p| !p.is_empty()) {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                query.insert(form_component(k), form_component(v));
+            }
+        }
+        None => query.extend(form_urlencoded::parse(raw).into_owned()),
+    }
+    query
+}
+
+fn form_component(s: &str) -> String {
+    if memchr::memchr2(b'%', b'+', s.as_bytes()).is_none() {
+        return s.to_owned();
+    }
+    let spaced: Vec<u8> = s
+        .bytes()
+        .map(|b| if b == b'+' { b' ' } else { b })
+        .collect();
+    percent_encoding::percent_decode(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 /// Builds the handler's view of the request. The maps are sized from the parse; the
 /// incoming `x-request-id` is found in the parsed head and `x-forwarded-for` is looked up
 /// only behind a trusted proxy, so the common request hashes no header name twice.
@@ -93,14 +129,7 @@ pub fn build(
             })
             .or_insert_with(|| value.into_owned());
     }
-    let raw_query = text.bytes(head.query);
-    let pairs = if raw_query.is_empty() {
-        0
-    } else {
-        memchr::memchr_iter(b'&', raw_query).count() + 1
-    };
-    let mut query: HashMap<String, String> = HashMap::with_capacity(pairs);
-    query.extend(form_urlencoded::parse(raw_query).into_owned());
+    let query = query_map(text, head.query);
     let request_id = match incoming_id {
         // A repeated X-Request-Id is joined with ", ", which is never a valid id.
         Some(id) if ids == 1 => id.to_owned(),
@@ -175,6 +204,35 @@ mod tests {
         );
         let r = built("GET / HTTP/1.1\r\nHost: h\r\nX-Request-Id: not valid!\r\n\r\n");
         assert_eq!(r.request_id, "fresh");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_query_reads_as_form_urlencoded_reads_it(q in "[a-z=&+%0-9A-F]{0,40}") {
+            let head = format!("GET /p?{q} HTTP/1.1\r\nHost: h\r\n\r\n");
+            let h = crate::http::parse::parse_head(head.as_bytes(), 4096)
+                .expect("valid")
+                .expect("complete");
+            let text = HeadText::new(head.as_bytes(), &h);
+            let ours = query_map(&text, h.query);
+            let theirs: HashMap<String, String> =
+                form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+            proptest::prop_assert_eq!(ours, theirs);
+        }
+    }
+
+    #[test]
+    fn query_pairs_plus_percent_and_repeats() {
+        let r = built(
+            "GET /a?q=rust+edge%20gw&empty=&flag&&x=1&x=2&bad=%zz HTTP/1.1\r\nHost: h\r\n\r\n",
+        );
+        let get = |k: &str| r.query.get(k).map(String::as_str);
+        assert_eq!(get("q"), Some("rust edge gw"));
+        assert_eq!(get("empty"), Some(""));
+        assert_eq!(get("flag"), Some(""));
+        assert_eq!(get("x"), Some("2"), "a repeated name keeps its last value");
+        assert_eq!(get("bad"), Some("%zz"), "an invalid escape stays as it is");
+        assert_eq!(r.query.len(), 5, "{:?}", r.query);
     }
 
     #[test]

@@ -25,15 +25,19 @@ impl<'a> HeadText<'a> {
 
     /// The text of a range; empty when the range is out of the buffer or is not UTF-8.
     pub fn get(&self, r: (usize, usize)) -> &'a str {
+        self.try_get(r).unwrap_or_default()
+    }
+
+    /// The text of a range; `None` when the range is out of the buffer or is not UTF-8.
+    pub fn try_get(&self, r: (usize, usize)) -> Option<&'a str> {
         match self.whole {
             // Slicing a `str` checks the two ends fall on character boundaries, which
             // costs a comparison each; no byte is checked twice.
-            Some(whole) => whole.get(r.0..r.1).unwrap_or_default(),
+            Some(whole) => whole.get(r.0..r.1),
             None => self
                 .buf
                 .get(r.0..r.1)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .unwrap_or_default(),
+                .and_then(|b| std::str::from_utf8(b).ok()),
         }
     }
 
