@@ -1,4 +1,4 @@
-//! The `Date` header value, formatted once per second per thread. A worker's clock tick
+//! The `Date` header line (`date: ...\r\n`), formatted once per second per thread. A worker's clock tick
 //! calls [`refresh`] every 10 ms, after which [`with_date`] reads no clock at all; on a
 //! thread that never refreshes (tests, tools) every call reads the system clock.
 
@@ -18,7 +18,7 @@ fn store(now: SystemTime) {
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.0 != secs {
-            *c = (secs, httpdate::fmt_http_date(now));
+            *c = (secs, format!("date: {}\r\n", httpdate::fmt_http_date(now)));
         }
     });
 }
@@ -30,12 +30,23 @@ pub fn refresh(now: SystemTime) {
     store(now);
 }
 
-/// Calls `f` with the current IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
-pub fn with_date<R>(f: impl FnOnce(&str) -> R) -> R {
+/// Calls `f` with the current `Date` header line: `date: `, the IMF-fixdate and CRLF.
+pub fn with_date_line<R>(f: impl FnOnce(&[u8]) -> R) -> R {
     if !TICKED.with(Cell::get) {
         store(SystemTime::now());
     }
-    CACHE.with(|c| f(&c.borrow().1))
+    CACHE.with(|c| f(c.borrow().1.as_bytes()))
+}
+
+/// Calls `f` with the current IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn with_date<R>(f: impl FnOnce(&str) -> R) -> R {
+    with_date_line(|line| {
+        let line = std::str::from_utf8(line).unwrap_or_default();
+        f(line
+            .strip_prefix("date: ")
+            .and_then(|l| l.strip_suffix("\r\n"))
+            .unwrap_or(line))
+    })
 }
 
 #[cfg(test)]
