@@ -64,11 +64,12 @@ step "cargo test (unit, product docs samples, handler ABI with real .so files, v
 cargo test --workspace --no-fail-fast
 
 step "instructions per request (benches/request_instructions.sh: callgrind, fails above the budgets)"
-# Measured 2026-12-01: /static 14,234 and /hello 17,138 per request on a quiet machine,
-# 16,123 and 19,540 with the machine busy (the worker's parks between requests are counted,
-# and they follow the client's pace). The budgets leave that noise: they fail a regression
-# of 10% (busy) to 25% (quiet), such as a timer armed per read and write again.
-N=3000 WARM=1000 BUDGET_STATIC=${BUDGET_STATIC:-18000} BUDGET_JSON=${BUDGET_JSON:-21500} \
+# Measured 2026-12-01 (later): /static 12,716-13,028 and /hello 16,295-16,324 per request
+# with a CI run building beside it (the previous code: 13,873-14,113 and 17,601-17,615 in the
+# same runs). The worker's parks between requests are counted and follow the client's pace,
+# so runs differ by up to ~1,500 for every row alike. The budgets leave that noise (a busy
+# machine has added ~1,900) and fail a regression of 12-27%.
+N=3000 WARM=1000 BUDGET_STATIC=${BUDGET_STATIC:-16500} BUDGET_JSON=${BUDGET_JSON:-20000} \
   bash benches/request_instructions.sh
 
 step "container image (scripts/container-check.sh: the Dockerfile built with podman, unchanged, and run with host networking)"
