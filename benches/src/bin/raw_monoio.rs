@@ -54,7 +54,11 @@ async fn serve(mut stream: TcpStream, fixed: Option<std::rc::Rc<[u8]>>) {
                         .ok()
                 })
                 .unwrap_or(0);
-            let n = head + body_len;
+            // A baseline, not a server for the open internet: bodies over 1 MiB end the
+            // connection instead of growing the buffer without bound.
+            let Some(n) = head.checked_add(body_len).filter(|_| body_len <= 1 << 20) else {
+                return;
+            };
             if buf.len() < n {
                 if buf.capacity() < n {
                     buf.reserve(n - buf.len());
