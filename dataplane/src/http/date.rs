@@ -1,6 +1,7 @@
-//! The `Date` header line (`date: ...\r\n`), formatted once per second per thread. A worker's clock tick
-//! calls [`refresh`] every 10 ms, after which [`with_date`] reads no clock at all; on a
-//! thread that never refreshes (tests, tools) every call reads the system clock.
+//! The `Date` header line (`date: ...\r\n`), formatted once per second per thread. A
+//! worker's clock tick calls [`refresh`] every 10 ms, after which [`with_date_line`] reads
+//! no clock at all; on a thread that never refreshes (tests, tools) every call reads the
+//! system clock.
 
 use std::cell::{Cell, RefCell};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -38,32 +39,25 @@ pub fn with_date_line<R>(f: impl FnOnce(&[u8]) -> R) -> R {
     CACHE.with(|c| f(c.borrow().1.as_bytes()))
 }
 
-/// Calls `f` with the current IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
-pub fn with_date<R>(f: impl FnOnce(&str) -> R) -> R {
-    with_date_line(|line| {
-        let line = std::str::from_utf8(line).unwrap_or_default();
-        f(line
-            .strip_prefix("date: ")
-            .and_then(|l| l.strip_suffix("\r\n"))
-            .unwrap_or(line))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line() -> String {
+        with_date_line(|l| String::from_utf8_lossy(l).into_owned())
+    }
 
     #[test]
     fn a_refreshed_thread_uses_the_refreshed_time() {
         std::thread::spawn(|| {
             refresh(UNIX_EPOCH + std::time::Duration::from_secs(784_111_777));
-            assert_eq!(with_date(str::to_owned), "Sun, 06 Nov 1994 08:49:37 GMT");
+            assert_eq!(line(), "date: Sun, 06 Nov 1994 08:49:37 GMT\r\n");
         })
         .join()
         .expect("thread");
-        let today = with_date(str::to_owned);
+        let today = line();
         assert!(
-            today.ends_with(" GMT") && !today.contains("1994"),
+            today.starts_with("date: ") && today.ends_with(" GMT\r\n") && !today.contains("1994"),
             "{today}"
         );
     }

@@ -206,6 +206,8 @@ impl Call for GatewayCall {
             scheme: self.scheme,
             new_id: &new_id,
         };
+        // The head is checked for UTF-8 again here (route did it once): reading the body in
+        // between may have moved the buffer, so route's view of it cannot be kept.
         let text = HeadText::new(buf, head);
         let req = build(&text, head, std::mem::take(&mut self.params), body, &origin);
         self.request_id.set(&req.request_id);
