@@ -24,7 +24,7 @@ fn store(now: SystemTime) {
     });
 }
 
-/// Sets this thread's current time (a worker's clock tick); from now on [`with_date`] on
+/// Sets this thread's current time (a worker's clock tick); from now on [`with_date_line`] on
 /// this thread uses it instead of reading the clock.
 pub fn refresh(now: SystemTime) {
     TICKED.with(|t| t.set(true));
